@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from youthwork.admin import LedgerAdmin
+from youthwork.ledgers import all_ledgers
+
+for ledger in all_ledgers():
+    if ledger.app_label == "assistance":
+        admin.site.register(ledger.model, LedgerAdmin)

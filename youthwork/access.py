@@ -1,0 +1,83 @@
+"""Who may see and change what: the one place that decides it.
+
+Everyone sees and changes only their own unit and its descendants; superusers and users of the root
+unit (the city committee) see everything. What a user may *do* there (add, change, delete, import)
+is the role's permission; which records it applies to is decided here. The admin, the portal views,
+the importer and the report builder all scope through these functions.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import Http404
+
+from youthwork.models import Unit, User
+
+
+def sees_everything(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    unit = user.unit
+    return unit is not None and unit.parent_id is None
+
+
+def home_unit(user) -> Unit | None:
+    """The top of the user's scope: the root for city users, their own unit otherwise (None: nothing)."""
+    if sees_everything(user):
+        return Unit.objects.filter(parent__isnull=True).first()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.unit
+
+
+def visible_units(user) -> models.QuerySet[Unit]:
+    """The units whose records the user may see: their unit and its descendants (one query)."""
+    if sees_everything(user):
+        return Unit.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.unit is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(path__startswith=user.unit.path)
+
+
+def editable_units(user) -> models.QuerySet[Unit]:
+    """The units whose records the user may change (given the role's permission): the same subtree."""
+    return visible_units(user)
+
+
+def can_see_unit(user, unit: Unit | None) -> bool:
+    if unit is None:
+        return False
+    if sees_everything(user):
+        return True
+    own = getattr(user, "unit", None) if getattr(user, "is_authenticated", False) else None
+    return own is not None and unit.path.startswith(own.path)
+
+
+can_edit_unit = can_see_unit
+
+
+def scope(queryset: models.QuerySet, user, unit_field: str = "unit") -> models.QuerySet:
+    """Limit a queryset of anything that belongs to a unit to what the user may see."""
+    if sees_everything(user):
+        return queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.unit is None:
+        return queryset.none()
+    lookup = "path__startswith" if queryset.model is Unit else f"{unit_field}__path__startswith"
+    return queryset.filter(**{lookup: user.unit.path})
+
+
+def scope_users(queryset: models.QuerySet[User], user) -> models.QuerySet[User]:
+    """Users a user may manage: superusers manage all; others the users of their subtree, never superusers."""
+    if user.is_superuser:
+        return queryset
+    return scope(queryset, user).filter(is_superuser=False)
+
+
+def get_object_or_404(queryset: models.QuerySet, user, unit_field: str = "unit", **lookup):
+    """The object if it exists inside the user's scope; a 404 that confirms nothing otherwise."""
+    try:
+        return scope(queryset, user, unit_field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("记录不存在,或不在您的管理范围内") from exc

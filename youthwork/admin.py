@@ -1,0 +1,231 @@
+"""Admin data entry: one scoped base for every model that belongs to a unit, one LedgerAdmin for all ledgers."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.http import Http404
+
+from youthwork import access
+from youthwork.ledgers import Ledger
+from youthwork.models import Unit, User, Venue
+
+admin.site.site_header = "青少年工作平台"
+admin.site.site_title = "青少年工作平台"
+admin.site.index_title = "数据管理"
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Lists, change pages, delete, actions and foreign-key choices limited to the user's subtree.
+
+    `unit_field` names the model's path to its unit ("self" for Unit itself). An object outside the
+    scope is a 404, never a redirect that confirms it exists.
+    """
+
+    unit_field = "unit"
+
+    def scope(self, queryset, request):
+        if self.unit_field == "self" or queryset.model is Unit:
+            return access.scope(queryset, request.user)
+        return access.scope(queryset, request.user, self.unit_field)
+
+    def get_queryset(self, request):
+        return self.scope(super().get_queryset(request), request)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("记录不存在,或不在您的管理范围内")
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if related is Unit:
+            kwargs["queryset"] = access.visible_units(request.user)
+        elif related is Venue:
+            kwargs["queryset"] = access.scope(Venue.objects.select_related("unit"), request.user)
+        elif related is User:
+            kwargs["queryset"] = access.scope_users(User.objects.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LedgerAdmin(ScopedAdmin):
+    """The admin of every ledger, derived from its registry entry (youthwork.ledgers)."""
+
+    date_hierarchy = "date"
+    list_per_page = 50
+    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.model.ledger
+
+    def _masks_personal(self, request) -> bool:
+        return bool(self.ledger.personal_fields) and not request.user.has_perm(self.ledger.perm("view_personal"))
+
+    def get_list_display(self, request):
+        shown = [name for name in self.ledger.field_names if name != "note"]
+        if self._masks_personal(request):
+            shown = [f"masked_{name}" if name in self.ledger.personal_fields else name for name in shown]
+        return shown
+
+    def get_list_filter(self, request):
+        filters = [("unit", admin.RelatedOnlyFieldListFilter), "date"]
+        return filters + list(self.ledger.choice_fields)
+
+    def get_search_fields(self, request):
+        fields = ["unit__name", *self.ledger.search_fields]
+        if not self._masks_personal(request):
+            fields.extend(self.ledger.personal_fields)
+        return fields
+
+    def get_list_select_related(self, request):
+        return [c.name for c in self.ledger.columns if c.kind in ("unit", "venue")]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = list(self.ledger.field_names)
+        if self._masks_personal(request):
+            fields = [f"masked_{name}" if name in self.ledger.personal_fields else name for name in fields]
+        fieldsets = [(None, {"fields": fields})]
+        if obj is not None:
+            fieldsets.append(("记录信息", {"fields": list(self.readonly_fields), "classes": ["collapse"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        masked = [f"masked_{name}" for name in self.ledger.personal_fields] if self._masks_personal(request) else []
+        return [*self.readonly_fields, *masked]
+
+    def __getattr__(self, name):
+        # masked_<field>: the personal field shown as "张*" to users without the permission to read it.
+        if name.startswith("masked_"):
+            field_name = name.removeprefix("masked_")
+            if field_name in self.model.ledger.personal_fields:
+                verbose = self.model._meta.get_field(field_name).verbose_name
+
+                @admin.display(description=verbose)
+                def masked(obj):
+                    return mask_name(getattr(obj, field_name))
+
+                return masked
+        raise AttributeError(name)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**; personal names of minors are not shown to users without the permission."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    unit_field = "self"
+    list_display = ("indented_name", "unit_type", "code", "parent")
+    list_filter = ("unit_type",)
+    search_fields = ("name", "code")
+    fields = ("name", "parent", "unit_type", "code")
+
+    @admin.display(description="单位名称", ordering="path")
+    def indented_name(self, obj):
+        return "\u3000" * max(obj.depth - 1, 0) + obj.name
+
+    def get_readonly_fields(self, request, obj=None):
+        # Below the city, a user's own unit stays where it is in the tree: its parent is outside their scope.
+        if obj is not None and not access.sees_everything(request.user) and obj.pk == request.user.unit_id:
+            return ("parent",)
+        return ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and not access.sees_everything(request.user):
+            field.required = True
+        return field
+
+
+@admin.register(Venue)
+class VenueAdmin(ScopedAdmin):
+    list_display = ("name", "unit", "venue_type", "opened_on", "provides_lodging")
+    list_filter = ("venue_type", ("unit", admin.RelatedOnlyFieldListFilter), "provides_lodging")
+    search_fields = ("name", "unit__name")
+    list_select_related = ("unit",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users of the subtree only; a district admin cannot make superusers nor grant roles it lacks."""
+
+    list_display = ("username", "last_name", "first_name", "unit", "role_names", "is_active")
+    list_filter = ("groups", "is_active", ("unit", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("unit",)
+    search_fields = ("username", "first_name", "last_name", "unit__name")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("last_name", "first_name", "email")}),
+        (
+            "单位与角色",
+            {"fields": ("unit", "groups", "is_active", "is_staff", "is_superuser", "user_permissions")},
+        ),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "unit", "groups", "password1", "password2")}),
+    )
+
+    @admin.display(description="角色")
+    def role_names(self, obj):
+        return "、".join(group.name for group in obj.groups.all())
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).prefetch_related("groups")
+        return access.scope_users(qs, request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("用户不存在,或不在您的管理范围内")
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        restricted = {"is_superuser", "user_permissions"}
+        return tuple(
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in restricted)})
+            for name, options in fieldsets
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = access.visible_units(request.user)
+            kwargs["required"] = not request.user.is_superuser
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = request.user.groups.all()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.is_superuser = False
+            if not obj.is_staff and obj.pk is None:
+                obj.is_staff = True
+        super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(admin.ModelAdmin):
+    """Roles are defined by migrations (youthwork/roles.py); only superusers may change them here."""
+
+    list_display = ("name",)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class YouthworkConfig(AppConfig):
+    name = "youthwork"
+    verbose_name = "组织与用户"

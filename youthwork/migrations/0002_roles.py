@@ -1,0 +1,18 @@
+from django.db import migrations
+
+from youthwork.roles import sync_roles
+
+
+class Migration(migrations.Migration):
+    """Create the roles 录入员, 管理员, 领导 as groups with their permissions (see youthwork/roles.py)."""
+
+    dependencies = [
+        ("youthwork", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("activities", "0002_initial"),
+        ("assistance", "0002_initial"),
+        ("legal_education", "0002_initial"),
+    ]
+
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -1,0 +1,211 @@
+"""Core registers: the organisation tree, venues, users, and the abstract base of every ledger."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
+
+PATH_STEP = 7  # each unit adds "0000042/" to the materialised path
+
+
+class Unit(models.Model):
+    """One node of the organisation tree (the dictionary's `组织单位`)."""
+
+    class Type(models.TextChoices):
+        CITY = "市级团委", "市级团委"
+        DISTRICT = "区县团委", "区县团委"
+        TOWN = "镇街团(工)委", "镇街团(工)委"
+        SCHOOL = "学校", "学校"
+        COMMUNITY = "社区", "社区"
+        INSTITUTION = "机关企事业单位", "机关企事业单位"
+        OTHER = "其他", "其他"
+
+    name = models.CharField("单位名称", max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    unit_type = models.CharField("单位类型", max_length=20, choices=Type.choices)
+    code = models.CharField(
+        "单位编码",
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": "单位编码已被其他单位使用"},
+    )
+    # Materialised path of zero-padded ids ("0000001/0000004/"): a subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = "组织单位"
+        verbose_name_plural = "组织单位"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="unit_unique_name_under_parent",
+                violation_error_message="同一上级单位下已有同名单位",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) // (PATH_STEP + 1)
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None
+
+    def subtree(self):
+        """This unit and all its descendants, in one query."""
+        return Unit.objects.filter(path__startswith=self.path)
+
+    def descendants(self):
+        return self.subtree().exclude(pk=self.pk)
+
+    def is_within(self, other: Unit) -> bool:
+        return bool(self.path) and self.path.startswith(other.path)
+
+    def clean(self):
+        super().clean()
+        self.code = (self.code or "").strip() or None
+        if self.parent_id is None:
+            roots = Unit.objects.filter(parent__isnull=True).exclude(pk=self.pk)
+            if roots.exists():
+                raise ValidationError({"parent": "请填写上级单位:只有市级团委(根单位)可以没有上级单位"})
+        elif self.pk and self.parent.is_within(self):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
+
+    def _own_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.pk:0{PATH_STEP}d}/"
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        self.code = (self.code or "").strip() or None
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = self._own_path()
+        if new_path != old_path:
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:  # moved: rewrite the whole subtree's prefix in one statement
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
+                )
+            self.path = new_path
+
+
+class Venue(models.Model):
+    """A venue (`阵地`) where youth work takes place."""
+
+    class Type(models.TextChoices):
+        HOPE_HOME = "希望家园", "希望家园"
+        YOUTH_HOME = "青年之家·红领巾之家", "青年之家·红领巾之家"
+        PIONEER_BASE = "少先队校外实践教育基地", "少先队校外实践教育基地"
+        OTHER = "其他", "其他"
+
+    name = models.CharField("阵地名称", max_length=100)
+    unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="venues")
+    venue_type = models.CharField("阵地类型", max_length=20, choices=Type.choices)
+    opened_on = models.DateField("启用日期")
+    provides_lodging = models.BooleanField("提供食宿", default=False)
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = "阵地"
+        verbose_name_plural = "阵地"
+        ordering = ["unit__path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="venue_unique_name_in_unit",
+                violation_error_message="本单位已有同名阵地",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A portal user; what they see is decided by their unit (see access.py) and their role (group)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        full = f"{self.last_name}{self.first_name}".strip()
+        return f"{full}({self.username})" if full else self.username
+
+
+class LedgerQuerySet(models.QuerySet):
+    def in_period(self, period):
+        """Records dated within the period (a youthwork.periods.Period)."""
+        return self.filter(date__gte=period.start, date__lte=period.end)
+
+    def within(self, unit: Unit):
+        """Records of the unit and all its descendants."""
+        return self.filter(unit__path__startswith=unit.path)
+
+
+class LedgerRecord(models.Model):
+    """The abstract base of the fifteen ledgers: who reported it, when it happened, who changed it."""
+
+    unit = models.ForeignKey(Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("日期")
+    note = models.TextField("备注", blank=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        User,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-id"]
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
+        indexes = [models.Index(fields=["unit", "date"], name="%(class)s_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.unit} {self.date:%Y-%m-%d}"
+
+
+def natural_key(*fields: str) -> models.UniqueConstraint:
+    """A ledger's natural key (the dictionary's † columns), declared once in the model's Meta.
+
+    The database refuses a second record with the same key; the ledger registry reads the key from
+    this constraint, and the importer updates the record that has it instead of adding another.
+    """
+    return models.UniqueConstraint(fields=list(fields), name="%(app_label)s_%(class)s_natural_key")

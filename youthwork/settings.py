@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "import_export",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_include_bootstrap",
     "youthwork",
     "activities",
     "assistance",

@@ -1,0 +1,20 @@
+import pytest
+
+from tests.factories import Cast
+
+
+@pytest.fixture
+def cast(db):
+    """A city with districts A and B and a user of each role (see tests.factories.Cast)."""
+    return Cast()
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user: login(cast.clerk_a) -> client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

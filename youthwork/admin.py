@@ -7,6 +7,7 @@ from django.http import Http404
 
 from youthwork import access
 from youthwork.ledgers import Ledger
+from youthwork.locks import lock_checker
 from youthwork.models import Unit, User, Venue
 
 admin.site.site_header = "青少年工作平台"
@@ -107,6 +108,21 @@ class LedgerAdmin(ScopedAdmin):
 
                 return masked
         raise AttributeError(name)
+
+    def has_change_permission(self, request, obj=None):
+        # A record covered by a final report is shown read-only.
+        return super().has_change_permission(request, obj) and (obj is None or not obj.locked_by())
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.locked_by())
+
+    def delete_queryset(self, request, queryset):
+        check = lock_checker()
+        locked = [message for obj in queryset.select_related("unit") if (message := obj.locked_by(check))]
+        if locked:
+            self.message_user(request, locked[0], level="error")
+            return
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -201,6 +201,27 @@ class LedgerRecord(models.Model):
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.unit} {self.date:%Y-%m-%d}"
 
+    def locked_by(self, check=None) -> str | None:
+        """Why this record may not change (a final report covers it, as stored or as edited), or None.
+
+        `check` is a youthwork.locks.lock_checker(); pass one when asking for many records.
+        """
+        from youthwork.locks import lock_checker
+
+        check = check or lock_checker()
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).select_related("unit").only("unit", "date").first()
+            if stored and (message := check(stored.unit, stored.date)):
+                return message
+        if self.unit_id and self.date:
+            return check(self.unit, self.date)
+        return None
+
+    def clean(self):
+        super().clean()
+        if message := self.locked_by():
+            raise ValidationError(message)
+
 
 def natural_key(*fields: str) -> models.UniqueConstraint:
     """A ledger's natural key (the dictionary's † columns), declared once in the model's Meta.

@@ -6,12 +6,13 @@ stored here, so later downloads return the same bytes whatever happens to the da
 of its period and scope are locked (youthwork/locks.py) until a city 管理员 reopens it (退回).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from youthwork.models import Unit, User
-from youthwork.periods import Period
+from youthwork.periods import Period, PeriodError
 
 
 class WorkReportQuerySet(models.QuerySet):
@@ -100,6 +101,18 @@ class WorkReport(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
+
+    def clean(self):
+        super().clean()
+        try:
+            period = Period.parse(self.period_code)
+        except PeriodError as error:
+            raise ValidationError(str(error)) from error
+        self.period_code, self.period_start, self.period_end = period.code, period.start, period.end
+        if self.unit_id:
+            others = WorkReport.objects.filter(unit_id=self.unit_id, period_start=period.start, period_end=period.end)
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError(f"{self.unit}{period.label}已有工作报告")
 
     def save(self, *args, **kwargs):
         period = self.period

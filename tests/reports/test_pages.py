@@ -54,7 +54,7 @@ def test_a_new_report_offers_the_datas_problems_and_last_periods_plans(town, log
 
 def test_creating_a_report_keeps_edits_and_drops_offered_items(town, login):
     client = login(town.city_leader)
-    url = "/reports/new/?period=2023Q2&unit=%d" % town.city.pk
+    url = f"/reports/new/?period=2023Q2&unit={town.city.pk}"
     page = client.get(url)
     problems = page.context["items"].problems
     plans = page.context["items"].plans

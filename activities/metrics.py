@@ -40,10 +40,10 @@ pending_units = area.pending_units
 
 FIGURES = (
     Figure("lesson_participants_ytd", "网上团队课参学人次", "count", "", "今年以来"),
-    Figure("lesson_participants", "网上团队课参学人次", "count"),
+    Figure("lesson_participants", "网上团队课参学人次", "count", compare=True),
     Figure("lesson_columns_ytd", "网上团队课栏目", "text", "", "今年以来"),
-    Figure("league_days", "主题团日", "count", "场"),
-    Figure("pioneer_days", "主题队日", "count", "场"),
+    Figure("league_days", "主题团日", "count", "场", compare=True),
+    Figure("pioneer_days", "主题队日", "count", "场", compare=True),
     Figure("theme_day_participants", "主题团队日参与人数", "count"),
     Figure("theme_day_occasions", "主题团队日节点", "text"),
     Figure("league_day_themes", "主题团日主题", "text"),
@@ -56,7 +56,7 @@ FIGURES = (
     Figure("pioneer_ceremonies_ytd", "入队仪式", "count", "场", "今年以来"),
     Figure("new_league_members_ytd", "新团员", "count", "人", "今年以来"),
     Figure("new_pioneers_ytd", "新队员", "count", "人", "今年以来"),
-    Figure("contests", "辅导员技能竞赛", "count", "场"),
+    Figure("contests", "辅导员技能竞赛", "count", "场", compare=True),
     Figure("contestants", "参赛人数", "count"),
     Figure("contest_names", "竞赛名称", "text"),
     Figure("contest_formats", "比赛形式", "text"),

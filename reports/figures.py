@@ -123,7 +123,8 @@ MIN_FALL = 0.1  # a fall smaller than a tenth is noise, not a problem to report
 def changes(figures: dict) -> list[dict]:
     """The period's counts and amounts that fell by a tenth or more against the previous period.
 
-    Biggest fall first. Only 本期 figures compare (今年以来 ones always grow within a year). Each entry:
+    Biggest fall first. Only headline 本期 figures compare (Figure.compare; 今年以来 ones always grow
+    within a year, and a fall in one headline should not be reported four times over). Each entry:
     {"area", "key", "name", "unit", "kind", "previous", "current"}.
     """
     from django.apps import apps
@@ -133,7 +134,7 @@ def changes(figures: dict) -> list[dict]:
         area = str(apps.get_app_config(key).verbose_name)
         current, before = figures[key], figures["previous"].get(key, {})
         for figure in module.FIGURES:
-            if figure.kind not in ("count", "amount") or figure.span != "本期":
+            if not figure.compare or figure.kind not in ("count", "amount") or figure.span != "本期":
                 continue
             was, now = before.get(figure.key) or 0, current.get(figure.key) or 0
             if was and (was - now) / was >= MIN_FALL:

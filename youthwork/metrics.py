@@ -52,6 +52,7 @@ class Figure:
     kind: str  # count, amount, rate, text (a list of names) or documents (a list of {"title", "partners"})
     unit: str = ""
     span: str = "本期"
+    compare: bool = False  # a headline figure: a fall against the previous period is worth reporting
 
     @property
     def label(self) -> str:

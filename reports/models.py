@@ -129,6 +129,7 @@ class WorkReport(models.Model):
         """定稿: build from the current data and store figures, document and both files; lock the period."""
         from reports.builder import build_outputs
 
+        self.signing_date = self.signing_date or timezone.localdate()
         outputs = build_outputs(self.period, self.unit, report=self)
         self.frozen_figures = outputs.figures
         self.frozen_document = outputs.document.to_dict()

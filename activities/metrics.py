@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from activities.models import Ceremony, CounsellorContest, OnlineLesson, ThemeDay
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, unit_label
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, in_choice_order, unit_label
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -65,11 +65,6 @@ FIGURES = (
 QUERIES = 12  # queries compute() runs, whatever the data
 
 
-def _ordered(labels, choices) -> list[str]:
-    order = [value for value, _label in choices]
-    return sorted(set(labels), key=lambda label: order.index(label) if label in order else len(order))
-
-
 def _split_names(texts) -> list[str]:
     """Names from free-text cells that may list several (市教育局、市少工委), each once, in order."""
     seen: list[str] = []
@@ -96,7 +91,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
         entry["lesson_participants_ytd"] = sum(row["ytd"] or 0 for row in rows)
         entry["lesson_participants"] = sum(row["now"] or 0 for row in rows)
         columns = [row["column"] for row in rows if row["ytd"]]
-        entry["lesson_columns_ytd"] = _ordered(columns, OnlineLesson.Column.choices)
+        entry["lesson_columns_ytd"] = in_choice_order(columns, OnlineLesson.Column.choices)
 
     # 主题团日/队日 本期: how many of each, the people, the occasions and the leading themes.
     days = s.records(ThemeDay)
@@ -110,7 +105,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     )
     occasions = s.grouped_values(days.exclude(occasion__in=("", ThemeDay.Occasion.OTHER)), "occasion")
     for bucket, rows in occasions.items():
-        table[bucket]["theme_day_occasions"] = _ordered([r["occasion"] for r in rows], ThemeDay.Occasion.choices)
+        table[bucket]["theme_day_occasions"] = in_choice_order([r["occasion"] for r in rows], ThemeDay.Occasion.choices)
     themes = s.top(days, "theme", partition=("day_type",))
     for bucket, rows in themes.items():
         for row in rows:
@@ -150,7 +145,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     for bucket, rows in s.grouped_values(contests.exclude(formats=""), "formats").items():
         chosen = [label for row in rows for label in row["formats"]]
         labels = [label for label in chosen if label != CounsellorContest.Format.OTHER]
-        table[bucket]["contest_formats"] = _ordered(labels, CounsellorContest.Format.choices)
+        table[bucket]["contest_formats"] = in_choice_order(labels, CounsellorContest.Format.choices)
     organisers = s.top(
         contests.exclude(co_organisers=""), "co_organisers", order_by=[Max("contestants").desc(), F("co_organisers")]
     )

@@ -23,7 +23,7 @@ from django.db.models.functions import Concat, ExtractMonth, ExtractYear
 
 from assistance.models import CareEvent, Donation, HomeInternship, StudentAid, TeachingSite
 from youthwork.formatting import round_amount
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, months
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, in_choice_order, months
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -62,11 +62,6 @@ QUERIES = 14  # queries compute() runs, whatever the data
 AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == "amount")
 
 
-def _ordered(labels, choices) -> list[str]:
-    order = [value for value, _label in choices]
-    return sorted(set(labels), key=lambda label: order.index(label) if label in order else len(order))
-
-
 def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     s = Slice(period, unit, by_child)
     table = FigureTable(FIGURES)
@@ -76,7 +71,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.fill(s.grouped(donations, funds_ytd=Sum("amount", filter=s.in_ytd), funds=Sum("amount", filter=s.in_period)))
     purposes = s.grouped_values(donations.filter(s.in_ytd).exclude(purpose=""), "purpose")
     for bucket, rows in purposes.items():
-        table[bucket]["fund_purposes_ytd"] = _ordered([row["purpose"] for row in rows], Donation.Purpose.choices)
+        table[bucket]["fund_purposes_ytd"] = in_choice_order([row["purpose"] for row in rows], Donation.Purpose.choices)
 
     # 资助学生 今年以来: each student (name + school) once, however many grants.
     student = Concat("student_name", Value("\x1f"), "school", output_field=CharField())
@@ -96,7 +91,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     for bucket, rows in s.top(care, "name", order_by=[F("records").desc(), Sum("beneficiaries").desc()]).items():
         table[bucket]["care_event_names"] = [row["name"] for row in rows]
     for bucket, rows in s.grouped_values(care, "target").items():
-        table[bucket]["care_targets"] = _ordered([row["target"] for row in rows], CareEvent.Target.choices)
+        table[bucket]["care_targets"] = in_choice_order([row["target"] for row in rows], CareEvent.Target.choices)
 
     # 支教点 opened in the period: sites, children, teams, the units they are in, the services.
     sites = s.records(TeachingSite)
@@ -115,7 +110,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
         table[bucket]["teaching_units"] = names
     for bucket, rows in s.grouped_values(sites.exclude(services=""), "services").items():
         chosen = [label for row in rows for label in row["services"] if label != TeachingSite.Service.OTHER]
-        table[bucket]["teaching_services"] = _ordered(chosen, TeachingSite.Service.choices)
+        table[bucket]["teaching_services"] = in_choice_order(chosen, TeachingSite.Service.choices)
     for bucket, rows in s.top(s.records(TeachingSite, ytd=True).filter(s.in_ytd), "team").items():
         table[bucket]["teaching_teams_ytd"] = [row["team"] for row in rows]
 
@@ -123,7 +118,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     internships = s.records(HomeInternship)
     table.fill(s.grouped(internships, internship_posts=Sum("posts"), internship_students=Sum("students")))
     for bucket, rows in s.grouped_values(internships.filter(Q(posts__gt=0)), "post_type").items():
-        types = _ordered([row["post_type"] for row in rows], HomeInternship.PostType.choices)
+        types = in_choice_order([row["post_type"] for row in rows], HomeInternship.PostType.choices)
         table[bucket]["internship_post_types"] = types
 
     for entry in table.values():

@@ -24,7 +24,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Min, Q, Sum
 
 from legal_education.models import JointDocument, LawEvent, PsychService, RightsPublicity, SafetyWork
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, in_choice_order
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -82,11 +82,6 @@ FIGURES = (
 QUERIES = 16  # queries compute() runs, whatever the data
 
 
-def _ordered(labels, choices) -> list[str]:
-    order = [value for value, _label in choices]
-    return sorted(set(labels), key=lambda label: order.index(label) if label in order else len(order))
-
-
 def _documents(rows) -> list[dict]:
     return [{"title": row["title"], "partners": row["partners"]} for row in rows]
 
@@ -132,10 +127,10 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     for bucket, names in s.unit_names(events.filter(at_school)).items():
         table[bucket]["law_school_names"] = names
     for bucket, rows in s.grouped_values(events, "form").items():
-        table[bucket]["law_forms"] = _ordered([row["form"] for row in rows], LawEvent.Form.choices)
+        table[bucket]["law_forms"] = in_choice_order([row["form"] for row in rows], LawEvent.Form.choices)
     for bucket, rows in s.grouped_values(events.exclude(partners=""), "partners").items():
         chosen = [label for row in rows for label in row["partners"] if label != LawEvent.Partner.OTHER]
-        table[bucket]["law_partners"] = _ordered(chosen, LawEvent.Partner.choices)
+        table[bucket]["law_partners"] = in_choice_order(chosen, LawEvent.Partner.choices)
 
     # 安全防护 本期: patrols, cordons, signs, sessions, volunteers.
     kind = SafetyWork.WorkType
@@ -177,7 +172,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
         table[bucket]["psych_12355_topics"] = [row["topic"] for row in rows]
     for bucket, rows in s.grouped_values(services.exclude(HOTLINE_12355), "service_type").items():
         types = [row["service_type"] for row in rows]
-        table[bucket]["psych_other_types"] = _ordered(types, PsychService.ServiceType.choices)
+        table[bucket]["psych_other_types"] = in_choice_order(types, PsychService.ServiceType.choices)
 
     # 权益宣传 本期: posters, posts, observers recruited, other publicity, people reached.
     kind = RightsPublicity.PublicityType

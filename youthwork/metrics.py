@@ -184,7 +184,13 @@ class Slice:
         return result
 
 
-_UNIT_SUFFIX = ("团(工)委", "团工委", "团委")
+def in_choice_order(labels, choices) -> list[str]:
+    """The distinct labels in the order of the field's choices (unknown ones last)."""
+    order = [value for value, _label in choices]
+    return sorted(set(labels), key=lambda label: order.index(label) if label in order else len(order))
+
+
+_UNIT_SUFFIX = ("团(工)委", "团\uff08工\uff09委", "团工委", "团委")
 
 
 def place_name(name: str) -> str:

@@ -5,10 +5,9 @@ import re
 from django import template
 
 from youthwork import formatting
+from youthwork.metrics import place_name
 
 register = template.Library()
-
-_UNIT_SUFFIX = re.compile(r"(团\(工\)委|团（工）委|团工委|团委|少工委)$")
 
 
 @register.filter
@@ -90,8 +89,7 @@ def book_title(text):
 @register.filter
 def place(name):
     """A unit's place name: 城关街道团工委 → 城关街道, 东城区团委 → 东城区."""
-    name = str(name).strip()
-    return _UNIT_SUFFIX.sub("", name) or name
+    return place_name(str(name).strip())
 
 
 @register.filter

@@ -103,9 +103,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             theme_day_participants=Sum("participants"),
         )
     )
-    occasions = s.grouped_values(days.exclude(occasion__in=("", ThemeDay.Occasion.OTHER)), "occasion")
-    for bucket, rows in occasions.items():
-        table[bucket]["theme_day_occasions"] = in_choice_order([r["occasion"] for r in rows], ThemeDay.Occasion.choices)
+    table.put("theme_day_occasions", s.labels(days, "occasion", drop=(ThemeDay.Occasion.OTHER,)))
     themes = s.top(days, "theme", partition=("day_type",))
     for bucket, rows in themes.items():
         for row in rows:
@@ -140,12 +138,8 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     # 辅导员技能竞赛 本期: names, contestants, the forms of contest (union), the co-organisers.
     contests = s.records(CounsellorContest)
     table.fill(s.grouped(contests, contests=Count("pk"), contestants=Sum("contestants")))
-    for bucket, rows in s.top(contests, "name", order_by=[Max("contestants").desc(), F("name").asc()]).items():
-        table[bucket]["contest_names"] = [row["name"] for row in rows]
-    for bucket, rows in s.grouped_values(contests.exclude(formats=""), "formats").items():
-        chosen = [label for row in rows for label in row["formats"]]
-        labels = [label for label in chosen if label != CounsellorContest.Format.OTHER]
-        table[bucket]["contest_formats"] = in_choice_order(labels, CounsellorContest.Format.choices)
+    table.put("contest_names", s.names(contests, "name", order_by=[Max("contestants").desc(), F("name").asc()]))
+    table.put("contest_formats", s.labels(contests, "formats", drop=(CounsellorContest.Format.OTHER,)))
     organisers = s.top(
         contests.exclude(co_organisers=""), "co_organisers", order_by=[Max("contestants").desc(), F("co_organisers")]
     )

@@ -23,7 +23,7 @@ from django.db.models.functions import Concat, ExtractMonth, ExtractYear
 
 from assistance.models import CareEvent, Donation, HomeInternship, StudentAid, TeachingSite
 from youthwork.formatting import round_amount
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, in_choice_order, months
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, months
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -69,9 +69,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     # 希望工程募捐: funds 今年以来 and 本期, and what they were raised for.
     donations = s.records(Donation, ytd=True)
     table.fill(s.grouped(donations, funds_ytd=Sum("amount", filter=s.in_ytd), funds=Sum("amount", filter=s.in_period)))
-    purposes = s.grouped_values(donations.filter(s.in_ytd).exclude(purpose=""), "purpose")
-    for bucket, rows in purposes.items():
-        table[bucket]["fund_purposes_ytd"] = in_choice_order([row["purpose"] for row in rows], Donation.Purpose.choices)
+    table.put("fund_purposes_ytd", s.labels(donations.filter(s.in_ytd), "purpose"))
 
     # 资助学生 今年以来: each student (name + school) once, however many grants.
     student = Concat("student_name", Value("\x1f"), "school", output_field=CharField())
@@ -88,10 +86,8 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             care_beneficiaries=Sum("beneficiaries"),
         )
     )
-    for bucket, rows in s.top(care, "name", order_by=[F("records").desc(), Sum("beneficiaries").desc()]).items():
-        table[bucket]["care_event_names"] = [row["name"] for row in rows]
-    for bucket, rows in s.grouped_values(care, "target").items():
-        table[bucket]["care_targets"] = in_choice_order([row["target"] for row in rows], CareEvent.Target.choices)
+    table.put("care_event_names", s.names(care, "name", order_by=[F("records").desc(), Sum("beneficiaries").desc()]))
+    table.put("care_targets", s.labels(care, "target"))
 
     # 支教点 opened in the period: sites, children, teams, the units they are in, the services.
     sites = s.records(TeachingSite)
@@ -104,22 +100,15 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             teaching_team_count=Count("team", distinct=True),
         )
     )
-    for bucket, rows in s.top(sites, "team").items():
-        table[bucket]["teaching_teams"] = [row["team"] for row in rows]
-    for bucket, names in s.unit_names(sites, order_by=[Min("unit__path").asc()]).items():
-        table[bucket]["teaching_units"] = names
-    for bucket, rows in s.grouped_values(sites.exclude(services=""), "services").items():
-        chosen = [label for row in rows for label in row["services"] if label != TeachingSite.Service.OTHER]
-        table[bucket]["teaching_services"] = in_choice_order(chosen, TeachingSite.Service.choices)
-    for bucket, rows in s.top(s.records(TeachingSite, ytd=True).filter(s.in_ytd), "team").items():
-        table[bucket]["teaching_teams_ytd"] = [row["team"] for row in rows]
+    table.put("teaching_teams", s.names(sites, "team"))
+    table.put("teaching_units", s.unit_names(sites, order_by=[Min("unit__path").asc()]))
+    table.put("teaching_services", s.labels(sites, "services", drop=(TeachingSite.Service.OTHER,)))
+    table.put("teaching_teams_ytd", s.names(s.records(TeachingSite, ytd=True).filter(s.in_ytd), "team"))
 
     # 返家乡实践 本期: posts published, students at their posts, the kinds of post.
     internships = s.records(HomeInternship)
     table.fill(s.grouped(internships, internship_posts=Sum("posts"), internship_students=Sum("students")))
-    for bucket, rows in s.grouped_values(internships.filter(Q(posts__gt=0)), "post_type").items():
-        types = in_choice_order([row["post_type"] for row in rows], HomeInternship.PostType.choices)
-        table[bucket]["internship_post_types"] = types
+    table.put("internship_post_types", s.labels(internships.filter(Q(posts__gt=0)), "post_type"))
 
     for entry in table.values():
         for key in AMOUNTS:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Min, Q, Sum
 
 from legal_education.models import JointDocument, LawEvent, PsychService, RightsPublicity, SafetyWork
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, in_choice_order
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -124,13 +124,9 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             law_schools=Count("unit", distinct=True, filter=at_school),
         )
     )
-    for bucket, names in s.unit_names(events.filter(at_school)).items():
-        table[bucket]["law_school_names"] = names
-    for bucket, rows in s.grouped_values(events, "form").items():
-        table[bucket]["law_forms"] = in_choice_order([row["form"] for row in rows], LawEvent.Form.choices)
-    for bucket, rows in s.grouped_values(events.exclude(partners=""), "partners").items():
-        chosen = [label for row in rows for label in row["partners"] if label != LawEvent.Partner.OTHER]
-        table[bucket]["law_partners"] = in_choice_order(chosen, LawEvent.Partner.choices)
+    table.put("law_school_names", s.unit_names(events.filter(at_school)))
+    table.put("law_forms", s.labels(events, "form"))
+    table.put("law_partners", s.labels(events, "partners", drop=(LawEvent.Partner.OTHER,)))
 
     # 安全防护 本期: patrols, cordons, signs, sessions, volunteers.
     kind = SafetyWork.WorkType
@@ -162,17 +158,12 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             psych_other_served=Sum("served", filter=~HOTLINE_12355),
         )
     )
-    for bucket, rows in s.top(services.filter(HOTLINE_12355), "provider").items():
-        table[bucket]["psych_12355_providers"] = [row["provider"] for row in rows]
+    table.put("psych_12355_providers", s.names(services.filter(HOTLINE_12355), "provider"))
     desk_events = services.filter(DESK_EVENT)
-    for bucket, names in s.unit_names(desk_events, order_by=[Min("unit__path").asc()]).items():
-        table[bucket]["psych_12355_units"] = names
+    table.put("psych_12355_units", s.unit_names(desk_events, order_by=[Min("unit__path").asc()]))
     topic_order = [Sum("served").desc(), F("topic").asc()]
-    for bucket, rows in s.top(desk_events.exclude(topic=""), "topic", order_by=topic_order).items():
-        table[bucket]["psych_12355_topics"] = [row["topic"] for row in rows]
-    for bucket, rows in s.grouped_values(services.exclude(HOTLINE_12355), "service_type").items():
-        types = [row["service_type"] for row in rows]
-        table[bucket]["psych_other_types"] = in_choice_order(types, PsychService.ServiceType.choices)
+    table.put("psych_12355_topics", s.names(desk_events.exclude(topic=""), "topic", order_by=topic_order))
+    table.put("psych_other_types", s.labels(services.exclude(HOTLINE_12355), "service_type"))
 
     # 权益宣传 本期: posters, posts, observers recruited, other publicity, people reached.
     kind = RightsPublicity.PublicityType

@@ -78,6 +78,12 @@ class FigureTable(dict):
         self[bucket] = entry
         return entry
 
+    def put(self, key: str, values: dict[str, object]) -> FigureTable:
+        """Set one figure from {bucket path: value}."""
+        for bucket, value in values.items():
+            self[bucket][key] = value
+        return self
+
     def fill(self, grouped: dict[str, dict]) -> FigureTable:
         """Copy aggregates into the table; None (no rows to sum) stays the figure's empty value."""
         for bucket, values in grouped.items():
@@ -103,6 +109,21 @@ class Slice:
         self.span = Period(min(period.start, self.ytd.start), period.end)
         self.prefix_length = len(unit.path) + ((PATH_STEP + 1) if by_child else 0)
         self._shared_names: set[str] | None = None
+
+    def names(self, queryset, field: str, order_by=None, limit=NAMES_KEPT) -> dict[str, list[str]]:
+        """{bucket path: the leading distinct values of a text column} (see `top`)."""
+        rows = self.top(queryset, field, order_by=order_by, limit=limit)
+        return {bucket: [row[field] for row in entries] for bucket, entries in rows.items()}
+
+    def labels(self, queryset, field: str, drop=()) -> dict[str, list[str]]:
+        """{bucket path: the distinct labels used in a choice or multi-choice column, in the choices' order}."""
+        model_field = queryset.model._meta.get_field(field)
+        choices = getattr(model_field, "options", None) or model_field.choices
+        result = {}
+        for bucket, rows in self.grouped_values(queryset.exclude(**{field: ""}), field).items():
+            used = [label for row in rows for label in (row[field] if isinstance(row[field], list) else [row[field]])]
+            result[bucket] = in_choice_order([label for label in used if label not in drop], choices)
+        return result
 
     def unit_names(self, queryset, order_by=None, limit=NAMES_KEPT) -> dict[str, list[str]]:
         """{bucket path: [unit names]} of the units the records belong to, most records first.

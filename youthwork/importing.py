@@ -335,6 +335,12 @@ def _same(model_field: models.Field, old, new) -> bool:
         return False
 
 
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {NON_FIELD_ERRORS: error.messages}
+
+
 def _key_part(value):
     if isinstance(value, models.Model):
         return value.pk
@@ -424,15 +430,20 @@ class _KeyedImport:
         return shown
 
     def fail(self, row: _Row, errors: list[tuple[str, str]]) -> str:
-        for column, reason in errors:
+        order = {column.header: position for position, column in enumerate(self.sheet.columns)}
+        for column, reason in sorted(errors, key=lambda error: order.get(error[0], len(order))):
             self.job.error(self.sheet, row.number, column, reason)
         self.result.error_rows += 1
         return "错误"
 
     def import_row(self, row: _Row, existing, seen) -> str:
         if row.errors:
+            # Name every bad cell: the model's rules still judge the cells that could be read.
             self.mark_seen(row, seen)
-            return self.fail(row, row.errors)
+            bad = {column for column, _reason in row.errors}
+            skip = {name for name in self.present if self.header(name) in bad}
+            more = self.validate(self.build(row.values, None), None, skip)
+            return self.fail(row, row.errors + [error for error in more if error[0] not in bad])
         key = self.key_of(row.values)
         if key in seen:
             return self.fail(row, [(self.key_headers, f"与第{seen[key]}行重复({self.key_headers}都相同)")])
@@ -472,7 +483,8 @@ class _KeyedImport:
             instance.pk = stored["pk"]
             instance._state.adding = False
         for name in self.present:
-            setattr(instance, name, values[name])
+            if name in values:
+                setattr(instance, name, values[name])
         if "unit" in self.fields and instance.unit_id and not isinstance(values.get("unit"), Unit):
             instance.unit = self.job.lookups.units.by_id[instance.unit_id]  # cached: model rules read it
         if self.is_ledger:
@@ -483,21 +495,26 @@ class _KeyedImport:
             instance.updated_at = self.job.now
         return instance
 
-    def validate(self, instance: models.Model, stored: dict | None) -> list[tuple[str, str]]:
-        """The model's own rules, without a query per row: fields, clean(), locks (new and stored values)."""
+    def validate(self, instance: models.Model, stored: dict | None, skip=()) -> list[tuple[str, str]]:
+        """The model's own rules, without a query per row: fields, clean(), locks (new and stored values).
+
+        Foreign keys are not checked by the model (a query each); the widgets resolved them from the
+        loaded tables. `skip`: fields whose cells could not be read.
+        """
         found: dict[str, list[str]] = {}
         related = {name for name, f in self.fields.items() if isinstance(f, models.ForeignKey)}
-        exclude = [f.name for f in self.model._meta.fields if f.name not in self.present or f.name in related]
+        checked = set(self.present) - related - set(skip)
+        exclude = [f.name for f in self.model._meta.fields if f.name not in checked]
         try:
             instance.clean_fields(exclude=exclude)
         except ValidationError as exc:
-            found.update(exc.message_dict)
+            found.update(_messages(exc))
         if self.is_ledger:
             instance._lock_check = self.job.check_lock
         try:
             instance.clean()
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
+            for name, messages in _messages(exc).items():
                 if name not in found:
                     found[name] = messages
         if self.is_ledger and stored is not None and NON_FIELD_ERRORS not in found:
@@ -663,11 +680,11 @@ class _UnitsImport:
         try:
             unit.clean_fields(exclude=["parent", "path"])
         except ValidationError as exc:
-            found.update(exc.message_dict)
+            found.update(_messages(exc))
         try:
             unit.clean()
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
+            for name, messages in _messages(exc).items():
                 found.setdefault(name, messages)
         name = normalise(unit.name)
         if any(u.pk != unit.pk and u.parent_id == unit.parent_id for u in self.units.by_name.get(name, [])):

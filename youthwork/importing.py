@@ -195,11 +195,13 @@ class _Run:
         self.results: list[SheetResult] = []
         self.now = timezone.now()
         self.current_row = 0
+        self.label = ""
 
     # errors and results
 
     def error(self, sheet: Sheet, row: int, column: str, reason: str):
-        self.errors.append(RowError(sheet.name, row, column, reason))
+        # Named as the user's file names it (an admin's per-sheet import may read a sheet called "Sheet1").
+        self.errors.append(RowError(self.label or sheet.name, row, column, reason))
 
     def may_write(self) -> bool:
         return not self.dry_run and not self.errors
@@ -207,6 +209,7 @@ class _Run:
     def import_sheet(self, sheet: Sheet, raw: RawSheet):
         result = SheetResult(sheet.name)
         self.results.append(result)
+        self.label = raw.name
         if self.user is not None and not self.user.has_perm(sheet.perm("import")):
             self.error(sheet, 1, HEADER_LABEL, f"您没有导入“{sheet.name}”的权限")
             return
@@ -260,17 +263,18 @@ class _Run:
 
     def _header(self, sheet: Sheet, number: int, texts: list[str], by_header) -> _Table:
         found: dict[str, int] = {}
+        repeated = False
         for index, text in enumerate(texts):
             if text in by_header:
                 if text in found:
                     self.error(sheet, number, text, f"表头中“{text}”出现了两次,请删除多余的一列")
+                    repeated = True
                     continue
                 found[text] = index
-        order = {column.header: position for position, column in enumerate(sheet.columns)}
-        columns = {found[header]: by_header[header] for header in sorted(found, key=order.__getitem__)}
-        if any(error.sheet == sheet.name and error.row == number for error in self.errors):
+        if repeated:
             return _Table(sheet, number, {})
-        return _Table(sheet, number, columns)
+        order = {column.header: position for position, column in enumerate(sheet.columns)}
+        return _Table(sheet, number, {found[h]: by_header[h] for h in sorted(found, key=order.__getitem__)})
 
     def _clean_row(self, table: _Table, cells, number, offset, problems) -> _Row:
         values: dict[str, object] = {}

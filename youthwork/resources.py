@@ -30,6 +30,7 @@ from import_export.formats.base_formats import XLSX
 from youthwork import access
 from youthwork.ledgers import Column, Ledger, all_ledgers
 from youthwork.models import Unit, Venue
+from youthwork.spreadsheets import safe_text
 
 # --- cleaning a cell ------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ def is_blank(value) -> bool:
 
 
 def clean_text(value) -> str:
-    """Free text: trimmed, zero-width characters removed, full-width digits and letters made ASCII."""
+    """Free text: trimmed, control and zero-width characters removed, full-width digits and letters made ASCII."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -59,7 +60,7 @@ def clean_text(value) -> str:
         value = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     elif isinstance(value, dt.date):
         value = value.isoformat()
-    return str(value).translate(_ZERO_WIDTH).translate(_FULL_WIDTH_ALNUM).strip()
+    return safe_text(str(value)).translate(_ZERO_WIDTH).translate(_FULL_WIDTH_ALNUM).strip()
 
 
 def normalise(value) -> str:

@@ -85,6 +85,13 @@ class SheetImportExportMixin(ImportExportMixin):
         else:
             form.add_error("import_file", "无法读取文件,请上传.xlsx格式的Excel工作簿")
 
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except WorkbookUnreadable as exc:  # confirmed twice, or the upload was purged
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+
     def process_result(self, result, request):
         outcome = result.outcome
         if outcome.errors:

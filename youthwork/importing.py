@@ -38,6 +38,7 @@ from youthwork.resources import (
     Lookups,
     Sheet,
     UnitNotFound,
+    VenueOutOfScope,
     clean_text,
     is_blank,
     normalise,
@@ -168,6 +169,7 @@ class _Row:
     values: dict[str, object]
     errors: list[tuple[str, str]]
     cells: list[str]
+    outside: list[tuple[str, str, str]] = field(default_factory=list)  # (field, header, reason)
 
 
 class _Table:
@@ -279,6 +281,7 @@ class _Run:
     def _clean_row(self, table: _Table, cells, number, offset, problems) -> _Row:
         values: dict[str, object] = {}
         errors: list[tuple[str, str]] = []
+        outside: list[tuple[str, str, str]] = []
         shown: list[str] = []
         width = len(cells)
         for index, column in table.columns.items():
@@ -294,6 +297,11 @@ class _Run:
                 continue
             try:
                 cleaned = table.widgets[column.name].clean(value, row=values)
+            except VenueOutOfScope as exc:
+                # Kept if the record already names this venue (an export imported back), an error otherwise.
+                values[column.name] = exc.venue
+                outside.append((column.name, column.header, str(exc)))
+                continue
             except ValueError as exc:
                 errors.append((column.header, str(exc)))
                 continue
@@ -303,7 +311,7 @@ class _Run:
                     continue
                 cleaned = _blank_value(table.sheet, column)
             values[column.name] = cleaned
-        return _Row(number, values, errors, shown)
+        return _Row(number, values, errors, shown, outside)
 
 
 def _blank_value(sheet: Sheet, column):
@@ -441,6 +449,10 @@ class _KeyedImport:
         return "错误"
 
     def import_row(self, row: _Row, existing, seen) -> str:
+        stored_for_key = existing.get(self.key_of(row.values)) if not row.errors else None
+        for name, header, reason in row.outside:
+            if stored_for_key is None or stored_for_key[name] != row.values[name].pk:
+                row.errors.append((header, reason))
         if row.errors:
             # Name every bad cell: the model's rules still judge the cells that could be read.
             self.mark_seen(row, seen)

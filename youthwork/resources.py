@@ -158,6 +158,14 @@ class UnitNotFound(ValueError):
     """No editable unit has that 编码 or name."""
 
 
+class VenueOutOfScope(ValueError):
+    """A venue outside the user's units: usable only by a record that already names it."""
+
+    def __init__(self, message: str, venue: Venue):
+        super().__init__(message)
+        self.venue = venue
+
+
 class UnitDirectory:
     """Every unit, loaded in one query, found by 单位编码 or by a name that is unique in the user's scope."""
 
@@ -239,17 +247,35 @@ class VenueDirectory:
         self.reload()
 
     def reload(self):
-        queryset = Venue.objects.all()
-        if self.user is not None:
-            queryset = access.scope(queryset, self.user)
-        self.by_id: dict[int, Venue] = {venue.pk: venue for venue in queryset}
+        # Every venue by id (an export names a record's venue even if it belongs to another unit);
+        # by name only the venues the user may use, as the admin's venue choices.
+        self.by_id: dict[int, Venue] = {venue.pk: venue for venue in Venue.objects.all()}
+        usable = self.by_id.values()
+        if self.user is not None and not access.sees_everything(self.user):
+            allowed = set(access.scope(Venue.objects.all(), self.user).values_list("pk", flat=True))
+            usable = [venue for venue in usable if venue.pk in allowed]
         self.by_name: dict[str, list[Venue]] = {}
-        for venue in self.by_id.values():
+        for venue in usable:
             self.by_name.setdefault(normalise(venue.name), []).append(venue)
 
     def resolve(self, value, unit: Unit | None) -> Venue:
         text = normalise(value)
-        candidates = self.by_name.get(text, [])
+        found = self._pick(self.by_name.get(text, []), unit, text)
+        if found is not None:
+            return found
+        if self.user is None or access.sees_everything(self.user):
+            raise ValueError(f"阵地“{text}”不存在,请先在阵地表中登记")
+        message = f"阵地“{text}”不存在或不在您的管理范围内,请先在阵地表中登记"
+        outside = [venue for venue in self.by_id.values() if normalise(venue.name) == text]
+        try:
+            other = self._pick(outside, unit, text)
+        except ValueError:
+            other = None
+        if other is not None:
+            raise VenueOutOfScope(message, other)
+        raise ValueError(message)
+
+    def _pick(self, candidates: list[Venue], unit: Unit | None, text: str) -> Venue | None:
         if len(candidates) > 1 and unit is not None and self.units is not None:
             # The same name in several units: the row's own unit, else its nearest ancestor.
             def path_of(venue):
@@ -264,9 +290,7 @@ class VenueDirectory:
             return candidates[0]
         if len(candidates) > 1:
             raise ValueError(f"阵地“{text}”有多个,无法确定是哪个单位的阵地,请先在阵地表中改用不同的名称")
-        if self.user is None or access.sees_everything(self.user):
-            raise ValueError(f"阵地“{text}”不存在,请先在阵地表中登记")
-        raise ValueError(f"阵地“{text}”不存在或不在您的管理范围内,请先在阵地表中登记")
+        return None
 
     def label(self, venue_id) -> str:
         venue = self.by_id.get(venue_id)

@@ -218,3 +218,40 @@ def test_an_export_masks_minors_names_for_users_without_the_permission(cast, log
     assert rows[1][2] == "张**"
     _title, rows = rows_of(export(login(cast.admin_a), "/admin/assistance/studentaid/", resource_for(StudentAid)))
     assert rows[1][2] == "张小明"
+
+
+def test_confirming_a_ledger_import_twice_imports_once(cast, login):
+    client = login(cast.admin_a)
+    page = client.post(
+        "/admin/activities/onlinelesson/import/", {"import_file": upload("a.xlsx", lessons(2)), "format": "0"}
+    ).content.decode()
+    confirm = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    client.post("/admin/activities/onlinelesson/process_import/", confirm)
+    response = client.post("/admin/activities/onlinelesson/process_import/", confirm, follow=True)
+    assert "上传的文件已过期,请重新上传" in response.content.decode()
+    assert OnlineLesson.objects.count() == 2
+
+
+def test_units_are_imported_from_their_admin_with_the_same_engine(cast, login):
+    data = xlsx({"组织单位": [header("组织单位"), ["甲区第二小学", "甲街道团工委", "学校", "A2S"]]})
+    client = login(cast.admin_a)
+    page = client.post("/admin/youthwork/unit/import/", {"import_file": upload("u.xlsx", data), "format": "0"})
+    confirm = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.content.decode()))
+    client.post("/admin/youthwork/unit/process_import/", confirm)
+    school = cast.town_a.children.get(code="A2S")
+    assert school.path.startswith(cast.town_a.path)
+
+
+def test_an_export_names_a_venue_of_another_unit_so_a_reimport_never_clears_it(cast, login, tmp_path):
+    from activities.models import ThemeDay
+    from tests.factories import make_venue
+    from tests.importing.workbooks import run_import, save
+
+    city_venue = make_venue(cast.city, "市青少年宫")
+    record = make_record(ThemeDay, cast.school_a, MAY_4, venue=city_venue)
+    _title, rows = rows_of(export(login(cast.admin_a), "/admin/activities/themeday/", resource_for(ThemeDay)))
+    assert rows[1][6] == "市青少年宫"
+    code, out, _err = run_import(save(tmp_path, xlsx({"主题团队日": rows})), "--user", "admin_a")
+    assert (code, out) == (0, ["主题团队日: 新增 0, 更新 0, 未变 1, 错误 0"])
+    record.refresh_from_db()
+    assert record.venue == city_venue

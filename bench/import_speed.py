@@ -8,7 +8,8 @@ DATABASE_URL names (Django's test database, dropped at the end; SQLite: a tempor
 times, each in a fresh process:
 - openpyxl `load_workbook(read_only=True)` iterating every row (values only): the yardstick;
 - `import_workbook` of the file into an empty ledger (what an admin's first import of a quarter does);
-- the same import again (every row unchanged: what a second run costs).
+- the same import again (every row unchanged: what a second run costs);
+- a dry run of the file into an empty ledger (the admin's preview: every check, nothing written).
 It prints seconds (median of the runs), rows per second, the ratio to openpyxl and the peak memory of
 the importing process: its peak resident set size (`resource.getrusage(...).ru_maxrss`), which counts
 everything the process holds - Python, Django, calamine's Rust-side cells - not only Python objects.
@@ -74,7 +75,7 @@ def measure_openpyxl(path: str) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
-def measure_import(path: str, clear: bool) -> dict:
+def measure_import(path: str, clear: bool, dry_run: bool = False) -> dict:
     import django
 
     django.setup()
@@ -84,7 +85,7 @@ def measure_import(path: str, clear: bool) -> dict:
     if clear:
         OnlineLesson.objects.all().delete()
     started = time.perf_counter()
-    outcome = import_workbook(Path(path).read_bytes())
+    outcome = import_workbook(Path(path).read_bytes(), dry_run=dry_run)
     seconds = time.perf_counter() - started
     if outcome.errors:
         raise SystemExit("\n".join(outcome.lines()[:20]))
@@ -150,7 +151,7 @@ def main():
         if kind == "openpyxl":
             result = measure_openpyxl(path)
         else:
-            result = measure_import(path, clear=kind == "import")
+            result = measure_import(path, clear=kind in ("import", "dryrun"), dry_run=kind == "dryrun")
         result["peak_mb"] = peak_mb()
         print(json.dumps(result))
         return
@@ -168,11 +169,10 @@ def main():
         try:
             make_units()
             print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}, scratch, dropped at the end)")
-            runs = {"openpyxl": [], "import": [], "reimport": []}
+            runs = {"openpyxl": [], "import": [], "reimport": [], "dryrun": []}
             for _ in range(args.runs):
-                runs["openpyxl"].append(child("openpyxl", str(path), url))
-                runs["import"].append(child("import", str(path), url))
-                runs["reimport"].append(child("reimport", str(path), url))
+                for kind in runs:
+                    runs[kind].append(child(kind, str(path), url))
         finally:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
@@ -182,6 +182,7 @@ def main():
         "openpyxl": "openpyxl read_only: iterate every row",
         "import": "import_workbook, empty ledger (new rows)",
         "reimport": "import_workbook again (all unchanged)",
+        "dryrun": "import_workbook --dry-run (admin preview)",
     }
     for kind, label in labels.items():
         seconds = statistics.median(run["seconds"] for run in runs[kind])

@@ -255,3 +255,11 @@ def test_an_export_names_a_venue_of_another_unit_so_a_reimport_never_clears_it(c
     assert (code, out) == (0, ["主题团队日: 新增 0, 更新 0, 未变 1, 错误 0"])
     record.refresh_from_db()
     assert record.venue == city_venue
+
+
+def test_admins_have_the_import_and_export_buttons_on_units_and_venues_and_clerks_do_not(cast, login):
+    for url in ("/admin/youthwork/unit/", "/admin/youthwork/venue/"):
+        page = login(cast.admin_a).get(url).content.decode()
+        assert f"{url}import/" in page and f"{url}export/" in page
+        page = login(cast.clerk_a).get(url).content.decode()
+        assert f"{url}import/" not in page and f"{url}export/" not in page

@@ -249,3 +249,21 @@ def test_an_unknown_user_is_refused(cast, tmp_path):
     assert code == 1
     assert "用户“nobody”不存在" in err
     assert not ImportUpload.objects.exists()
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(cast, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(rows: int, unit: str) -> tuple[int, int]:
+        data = workbook(网上团队课=[lesson(unit=unit, issue=f"第{n}期") for n in range(rows)])
+        with CaptureQueriesContext(connection) as captured:
+            code, _out, _err = run_import(save(tmp_path, data))
+        assert code == 0
+        inserts = sum(query["sql"].startswith("INSERT") for query in captured.captured_queries)
+        return len(captured.captured_queries) - inserts, inserts
+
+    few, many = queries_for(20, "A"), queries_for(400, "B")
+    assert few[0] == many[0]  # lookups: the same whatever the rows
+    assert many[1] <= 5  # inserts: bulk, in batches (SQLite takes at most 999 parameters a statement)
+    assert OnlineLesson.objects.count() == 420

@@ -252,14 +252,17 @@ class _Run:
         if not table.columns:
             return None
         table.widgets = {column.name: resource_fields[column.name].widget for column in table.columns.values()}
+        mapped = list(table.columns)
         for cells in rows:
             number += 1
             first = next((value for value in cells if not is_blank(value)), None)
-            if first is None:
-                if not (problems and any((number, offset + index) in problems for index in range(len(cells)))):
-                    continue  # a blank row
-            elif isinstance(first, str) and re.sub(r"\s+", "", normalise(first)) in TOTALS_WORDS:
+            if isinstance(first, str) and re.sub(r"\s+", "", normalise(first)) in TOTALS_WORDS:
                 continue  # a totals row
+            width = len(cells)
+            if all(index >= width or is_blank(cells[index]) for index in mapped) and not (
+                problems and any((number, offset + index) in problems for index in mapped)
+            ):
+                continue  # a blank row (a 序号 typed down an empty form counts as blank)
             table.rows.append(self._clean_row(table, cells, number, offset, problems))
         return table
 
@@ -377,7 +380,6 @@ class _KeyedImport:
         self.update_fields = [self.fields[name].attname for name in self.present]
         if self.is_ledger:
             self.update_fields += ["updated_by", "updated_at"]
-        # Data columns (and the whole sheet's natural key) with a value: present columns, else the default.
         self.key_headers = "、".join(self.sheet.field(name).verbose_name for name in self.sheet.key)
 
     def header(self, name: str) -> str:
@@ -547,7 +549,9 @@ class _KeyedImport:
         return errors
 
     def flush(self):
-        if not self.job.may_write():
+        # Venues are written even in a dry run or after an error (all is rolled back then) so that the
+        # ledger rows naming a venue of this workbook are checked like in the real import.
+        if self.is_ledger and not self.job.may_write():
             self.creates, self.updates = [], []
             return
         if self.creates:
@@ -577,6 +581,7 @@ class _UnitsImport:
         self.header = {column.name: column.header for column in self.sheet.columns}
 
     def run(self):
+        first_error = len(self.job.errors)
         pending = []
         for row in self.table.rows:
             if row.errors:
@@ -600,6 +605,8 @@ class _UnitsImport:
                     self.fail(row, [(self.header["parent"], str(exc).replace("单位", "上级单位", 1))])
                 break
             pending = [row for row, _exc in waiting]
+        # Rows waiting for a parent were judged later: report in row order all the same.
+        self.job.errors[first_error:] = sorted(self.job.errors[first_error:], key=lambda error: error.row)
         for row in self.table.rows:
             if len(self.result.preview) < PREVIEW_ROWS:
                 self.result.preview.append(PreviewRow(row.number, self.actions.get(row.number, "错误"), row.cells))

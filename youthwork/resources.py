@@ -186,16 +186,24 @@ class UnitDirectory:
         self.by_code: dict[str, Unit] = {}
         self.by_name: dict[str, list[Unit]] = {}
         for unit in self.by_id.values():
-            if unit.code:
-                self.by_code[normalise(unit.code)] = unit
-            self.by_name.setdefault(normalise(unit.name), []).append(unit)
+            self._enter(unit)
+
+    def _enter(self, unit: Unit):
+        if unit.code:
+            self.by_code[normalise(unit.code)] = unit
+        self.by_name.setdefault(normalise(unit.name), []).append(unit)
 
     def add(self, unit: Unit):
         """A unit created or changed during the import (the index follows its new name and code)."""
+        old = self.by_id.get(unit.pk)
+        if old is not None:
+            if old.code and self.by_code.get(normalise(old.code)) is old:
+                del self.by_code[normalise(old.code)]
+            self.by_name[normalise(old.name)].remove(old)
         self.by_id[unit.pk] = unit
         if self.editable is not None:
             self.editable.add(unit.pk)
-        self._index()
+        self._enter(unit)
 
     def can_edit(self, unit: Unit) -> bool:
         return self.editable is None or unit.pk in self.editable

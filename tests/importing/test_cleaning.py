@@ -63,6 +63,12 @@ def test_blank_rows_and_totals_rows_are_skipped(cast, tmp_path):
     assert sorted(OnlineLesson.objects.values_list("participants", flat=True)) == [10, 20]
 
 
+def test_rows_holding_only_a_serial_number_are_blank_rows(cast, tmp_path):
+    rows = [[1, *lesson()], [2], [3, None, None, None, None, None, None], [4, "", " "]]
+    code, out, _err = import_sheet(tmp_path, "网上团队课", rows, head=["序号", *header("网上团队课")])
+    assert (code, out) == (0, ["网上团队课: 新增 1, 更新 0, 未变 0, 错误 0"])
+
+
 @pytest.mark.parametrize(
     "typed",
     [

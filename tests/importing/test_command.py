@@ -145,6 +145,18 @@ def test_units_and_venues_are_imported_before_the_ledgers_whatever_the_sheet_ord
     assert school.path.startswith(cast.town_a.path)
 
 
+def test_a_dry_run_checks_ledger_rows_against_the_units_and_venues_of_the_same_workbook(cast, tmp_path):
+    data = workbook(
+        组织单位=[["新华小学", "甲街道团工委", "学校", "XH"]],
+        阵地=[["新华小学少先队活动室", "XH", "其他", "2023-01-01", "否", ""]],
+        主题团队日=[["XH", MAY_4, "主题队日", "红领巾心向党", "六一", 60, "新华小学少先队活动室", ""]],
+    )
+    code, out, _err = run_import(save(tmp_path, data), "--dry-run")
+    assert (code, out[-1]) == (0, "主题团队日: 新增 1, 更新 0, 未变 0, 错误 0")
+    assert not Unit.objects.filter(code="XH").exists()
+    assert not Venue.objects.exists()
+
+
 def test_a_unit_whose_parent_comes_later_in_the_sheet_is_still_placed_under_it(cast, tmp_path):
     rows = [["丙街道第一小学", "丙街道团工委", "学校", "C1S"], ["丙街道团工委", "B", "镇街团(工)委", "C1"]]
     code, out, _err = run_import(save(tmp_path, workbook(组织单位=rows)))
@@ -169,6 +181,24 @@ def test_a_unit_moved_under_another_parent_takes_its_subtree_along(cast, tmp_pat
     assert code == 0, out
     cast.school_a.refresh_from_db()
     assert cast.school_a.path.startswith(cast.district_b.path)
+
+
+def test_unit_rows_are_renamed_and_their_errors_reported_in_row_order(cast, tmp_path):
+    rows = [
+        ["丙小学", "丙街道", "学校", ""],
+        ["甲区第一小学(新校区)", "A1", "学校", "A1S"],
+        ["丙街道", "不存在的区", "镇街团(工)委", ""],
+        ["丁小学", "甲街道团工委", "幼儿园", ""],
+    ]
+    code, out, _err = run_import(save(tmp_path, workbook(组织单位=rows)))
+    assert code == 1
+    assert out[1:] == [
+        "工作表 组织单位 第2行 上级单位: 上级单位“丙街道”不存在",
+        "工作表 组织单位 第4行 上级单位: 上级单位“不存在的区”不存在",
+        "工作表 组织单位 第5行 单位类型: 单位类型只能填写:"
+        "市级团委、区县团委、镇街团(工)委、学校、社区、机关企事业单位、其他;“幼儿园”不在其中",
+    ]
+    assert out[0] == "组织单位: 新增 0, 更新 1, 未变 0, 错误 3"
 
 
 def test_an_unknown_parent_is_a_row_error(cast, tmp_path):

@@ -572,8 +572,8 @@ class SheetResource(resources.ModelResource):
         self.user = user
         self._lookups = lookups
 
-    @property
-    def lookups(self) -> Lookups:
+    def bind_lookups(self) -> Lookups:
+        """Load units and venues once (one query each) and hand them to every widget of this resource."""
         if self._lookups is None:
             self._lookups = Lookups(self.user)
         for field in self.fields.values():
@@ -583,7 +583,7 @@ class SheetResource(resources.ModelResource):
 
     def column_fields(self) -> dict[str, fields.Field]:
         """Model field name -> resource field, in the sheet's column order, widgets bound to the lookups."""
-        self.lookups  # noqa: B018 - binds the widgets
+        self.bind_lookups()
         return {column.name: self.fields[column.name] for column in self.sheet.columns}
 
     # Import: the engine reads the raw sheet and answers with counts, errors and the first rows.
@@ -596,7 +596,7 @@ class SheetResource(resources.ModelResource):
 
     # Export: native values (dates, numbers), the names the importer resolves, personal data masked.
     def before_export(self, queryset, **kwargs):
-        self.lookups  # noqa: B018 - one query for units and one for venues, not one per row
+        self.bind_lookups()  # units and venues are named from tables loaded once, not a query per row
 
     def export_field(self, field, instance, **kwargs):
         value = field.get_value(instance)

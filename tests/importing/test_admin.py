@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from activities.models import OnlineLesson
 from assistance.models import StudentAid
 from tests.factories import make_record, make_user
-from tests.importing.workbooks import header, xlsx
+from tests.importing.workbooks import export, header, rows_of, xlsx
 from youthwork.models import ImportUpload
 from youthwork.resources import resource_for
 
@@ -182,22 +182,6 @@ def test_clerks_may_neither_import_nor_export(cast, login):
     assert client.get("/admin/activities/onlinelesson/export/").status_code == 403
 
 
-def export(client, model_admin_url: str, resource) -> bytes:
-    data = {"format": "0", "resource": "0"}
-    for name in resource.fields:
-        data[f"{resource.__name__.lower()}_{name}"] = "on"
-    response = client.post(f"{model_admin_url}export/", data)
-    assert response.status_code == 200, response.content.decode()[:500]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return response.content
-
-
-def rows_of(content: bytes):
-    book = load_workbook(io.BytesIO(content))
-    sheet = book.worksheets[0]
-    return sheet.title, [[cell.value for cell in row] for row in sheet.iter_rows()]
-
-
 def test_an_export_holds_only_the_users_units_in_the_importers_format(cast, login):
     make_record(OnlineLesson, cast.school_a, MAY_4, column="青年大学习", issue="第1期", participants=1234)
     make_record(OnlineLesson, cast.district_b, MAY_4, column="青年大学习", issue="第1期", participants=99)
@@ -263,3 +247,25 @@ def test_admins_have_the_import_and_export_buttons_on_units_and_venues_and_clerk
         assert f"{url}import/" in page and f"{url}export/" in page
         page = login(cast.clerk_a).get(url).content.decode()
         assert f"{url}import/" not in page and f"{url}export/" not in page
+
+
+def test_an_export_runs_the_same_queries_for_3_or_30_records(cast, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.models import ThemeDay
+    from tests.factories import make_venue
+
+    venue = make_venue(cast.town_a, "甲街道青年之家")
+    client = login(cast.admin_a)
+
+    def queries(count: int) -> int:
+        ThemeDay.objects.all().delete()
+        for number in range(count):
+            make_record(ThemeDay, cast.school_a, MAY_4, theme=f"主题{number}", venue=venue)
+        with CaptureQueriesContext(connection) as captured:
+            content = export(client, "/admin/activities/themeday/", resource_for(ThemeDay))
+        assert len(rows_of(content)[1]) == count + 1
+        return len(captured.captured_queries)
+
+    assert queries(3) == queries(30)

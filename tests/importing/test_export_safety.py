@@ -9,8 +9,7 @@ from openpyxl import load_workbook
 
 from activities.models import OnlineLesson
 from tests.factories import make_record
-from tests.importing.test_admin import export
-from tests.importing.workbooks import run_import, save
+from tests.importing.workbooks import export, run_import, save
 from youthwork.resources import resource_for
 
 pytestmark = pytest.mark.django_db

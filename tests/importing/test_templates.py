@@ -11,8 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from activities.models import OnlineLesson
 from tests.factories import make_record, make_venue
-from tests.importing.test_admin import export
-from tests.importing.workbooks import header, run_import, save
+from tests.importing.workbooks import export, header, run_import, save
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, Venue
 from youthwork.resources import resource_for, sheets

@@ -148,6 +148,7 @@ def parse_number(value, header: str, kind: str) -> Decimal:
         raise ValueError(f"{header}应为{kind}:{_reason_value(value)}") from exc
 
 
+MAX_COUNT = 2_147_483_647
 MULTI_CHOICE_SEPARATORS = re.compile(r"[、,;/]")  # after NFKC, ，；／ have become , ; /
 
 
@@ -400,6 +401,8 @@ class CountWidget(CellWidget):
         number = parse_number(value, self.column.header, "整数")
         if number != number.to_integral_value():
             raise ValueError(f"{self.column.header}应为整数:{_reason_value(value)}")
+        if number > MAX_COUNT:  # the same limit on SQLite as PostgreSQL's integer column
+            raise ValueError(f"{self.column.header}太大:{_reason_value(value)}")
         return int(number)  # a negative count is left to the model, which names the column
 
 

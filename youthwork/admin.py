@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.http import Http404
 
 from youthwork import access
+from youthwork.admin_importing import SheetImportExportMixin
 from youthwork.ledgers import Ledger
 from youthwork.locks import lock_checker
 from youthwork.models import Unit, User, Venue
@@ -45,8 +46,8 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class LedgerAdmin(ScopedAdmin):
-    """The admin of every ledger, derived from its registry entry (youthwork.ledgers)."""
+class LedgerAdmin(SheetImportExportMixin, ScopedAdmin):
+    """The admin of every ledger, derived from its registry entry (youthwork.ledgers); import/export in XLSX."""
 
     date_hierarchy = "date"
     list_per_page = 50
@@ -134,7 +135,7 @@ def mask_name(name: str) -> str:
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin):
+class UnitAdmin(SheetImportExportMixin, ScopedAdmin):
     unit_field = "self"
     list_display = ("indented_name", "unit_type", "code", "parent")
     list_filter = ("unit_type",)
@@ -159,7 +160,7 @@ class UnitAdmin(ScopedAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(ScopedAdmin):
+class VenueAdmin(SheetImportExportMixin, ScopedAdmin):
     list_display = ("name", "unit", "venue_type", "opened_on", "provides_lodging")
     list_filter = ("venue_type", ("unit", admin.RelatedOnlyFieldListFilter), "provides_lodging")
     search_fields = ("name", "unit__name")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 PATH_STEP = 7  # each unit adds "0000042/" to the materialised path
 
@@ -47,6 +51,7 @@ class Unit(models.Model):
         verbose_name = "组织单位"
         verbose_name_plural = "组织单位"
         ordering = ["path"]
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"],
@@ -125,6 +130,7 @@ class Venue(models.Model):
         verbose_name = "阵地"
         verbose_name_plural = "阵地"
         ordering = ["unit__path", "name"]
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "name"],
@@ -219,7 +225,8 @@ class LedgerRecord(models.Model):
 
     def clean(self):
         super().clean()
-        if message := self.locked_by():
+        # Bulk callers (the importer) hand over one preloaded youthwork.locks.lock_checker() as `_lock_check`.
+        if message := self.locked_by(getattr(self, "_lock_check", None)):
             raise ValidationError(message)
 
 
@@ -237,3 +244,37 @@ def natural_key(*fields: str) -> models.UniqueConstraint:
     this constraint, and the importer updates the record that has it instead of adding another.
     """
     return models.UniqueConstraint(fields=list(fields), name="%(app_label)s_%(class)s_natural_key")
+
+
+def _upload_token() -> str:
+    return secrets.token_hex(16)
+
+
+class ImportUpload(models.Model):
+    """A workbook uploaded for import, kept between the preview (dry run) and the confirmation.
+
+    Kept in the database, not in a local temp folder, so that the confirmation may reach another
+    server process; deleted once imported, and uploads older than a day are purged on the next upload.
+    Only reachable by its random token.
+    """
+
+    KEEP = dt.timedelta(days=1)
+
+    token = models.CharField(max_length=32, unique=True, default=_upload_token, editable=False)
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    content = models.BinaryField("文件内容")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导入工作簿"
+        verbose_name_plural = "导入工作簿"
+        default_permissions = ()  # who may import is the sheets' import permissions
+
+    def __str__(self) -> str:
+        return self.file_name or self.token
+
+    @classmethod
+    def store(cls, content: bytes, file_name: str = "", user=None) -> ImportUpload:
+        cls.objects.filter(created_at__lt=timezone.now() - cls.KEEP).delete()
+        return cls.objects.create(content=content, file_name=file_name[:255], user=user)

@@ -25,8 +25,8 @@ _GRANTS = {
     ADMIN: [
         ("*ledgers*", ("add", "change", "delete", "view", "import", "export")),
         ("assistance", "studentaid", ("view_personal",)),
-        ("youthwork", "unit", ("add", "change", "delete", "view")),
-        ("youthwork", "venue", ("add", "change", "delete", "view")),
+        ("youthwork", "unit", ("add", "change", "delete", "view", "import", "export")),
+        ("youthwork", "venue", ("add", "change", "delete", "view", "import", "export")),
         ("youthwork", "user", ("add", "change", "delete", "view")),
         ("reports", "*", ("add", "change", "delete", "view", "finalise", "reopen")),
     ],

@@ -107,6 +107,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 
+# Workbook import and export (youthwork/importing.py): a file larger than this is refused.
+IMPORT_MAX_MEGABYTES = int(os.environ.get("IMPORT_MAX_MEGABYTES", "10"))
+# django-import-export: importing and exporting need their own permissions (import_<model>, export_<model>).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

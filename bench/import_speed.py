@@ -1,0 +1,198 @@
+"""How fast the workbook import is: a 50,000-row `网上团队课` sheet, against openpyxl just reading it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthwork python bench/import_speed.py [--rows 50000] [--runs 3]
+
+It builds the workbook (rows naming 50 units, text dates, thousands separators, full-width digits
+now and then, so the cleaning rules do real work), creates a scratch database next to the one
+DATABASE_URL names (Django's test database, dropped at the end; SQLite: a temporary file), and then
+times, each in a fresh process:
+- openpyxl `load_workbook(read_only=True)` iterating every row (values only): the yardstick;
+- `import_workbook` of the file into an empty ledger (what an admin's first import of a quarter does);
+- the same import again (every row unchanged: what a second run costs);
+- a dry run of the file into an empty ledger (the admin's preview: every check, nothing written).
+It prints seconds (median of the runs), rows per second, the ratio to openpyxl and the peak memory of
+the importing process: its peak resident set size (`resource.getrusage(...).ru_maxrss`), which counts
+everything the process holds - Python, Django, calamine's Rust-side cells - not only Python objects.
+The issue's bar: ratio <= 3 and peak <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "youthwork.settings")
+
+UNITS = 50
+
+
+def build_workbook(path: Path, rows: int) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("网上团队课")
+    sheet.append(["2023年青年大学习参学情况统计表"])
+    sheet.append(["序号", "填报单位", "日期", "栏目", "期次主题", "参学人次", "备注"])
+    start = dt.date(2023, 1, 1)
+    for index in range(rows):
+        day = start + dt.timedelta(days=index % 365)
+        date = (
+            day
+            if index % 3 == 0
+            else (day.strftime("%Y/%-m/%-d") if index % 3 == 1 else day.strftime("%Y年%-m月%-d日"))
+        )
+        count = index % 5000
+        participants = count if index % 4 else (f"{count:,}" if index % 8 else str(count).translate(_FULL_WIDTH))
+        column = "青年大学习" if index % 2 else "红领巾爱学习"
+        sheet.append([index + 1, f"测速学校{index % UNITS:02d}", date, column, f"第{index}期", participants, ""])
+    sheet.append(["合计", "", "", "", "", ""])
+    book.save(path)
+
+
+_FULL_WIDTH = {ord(str(digit)): 0xFF10 + digit for digit in range(10)}
+
+
+# --- the measurements, each in a fresh process -------------------------------------------------------
+
+
+def measure_openpyxl(path: str) -> dict:
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    book = load_workbook(path, read_only=True)
+    rows = sum(1 for _row in book["网上团队课"].iter_rows(values_only=True))
+    book.close()
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def measure_import(path: str, clear: bool, dry_run: bool = False) -> dict:
+    import django
+
+    django.setup()
+    from activities.models import OnlineLesson
+    from youthwork.importing import import_workbook
+
+    if clear:
+        OnlineLesson.objects.all().delete()
+    started = time.perf_counter()
+    outcome = import_workbook(Path(path).read_bytes(), dry_run=dry_run)
+    seconds = time.perf_counter() - started
+    if outcome.errors:
+        raise SystemExit("\n".join(outcome.lines()[:20]))
+    sheet = outcome.sheets[0]
+    return {"seconds": seconds, "created": sheet.created, "unchanged": sheet.unchanged}
+
+
+def child(kind: str, path: str, database_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    command = [sys.executable, __file__, "--measure", kind, path]
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+# --- the scratch database --------------------------------------------------------------------------
+
+
+def scratch_database(workdir: Path):
+    import django
+    from django.conf import settings
+
+    django.setup()
+    from django.db import connection
+
+    database = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        database.setdefault("TEST", {})["NAME"] = str(workdir / "bench.sqlite3")
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    name = settings.DATABASES["default"]["NAME"]
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{name}"
+    else:
+        user, password = database.get("USER") or "", database.get("PASSWORD") or ""
+        credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        url = f"postgres://{credentials}{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}/{name}"
+    return connection, url
+
+
+def make_units():
+    from youthwork.models import Unit
+
+    city = Unit(name="测速团市委", unit_type=Unit.Type.CITY, code="BENCH")
+    city.save()
+    for index in range(UNITS):
+        Unit(name=f"测速学校{index:02d}", parent=city, unit_type=Unit.Type.SCHOOL, code=f"B{index:02d}").save()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.measure:
+        kind, path = args.measure
+        if kind == "openpyxl":
+            result = measure_openpyxl(path)
+        else:
+            result = measure_import(path, clear=kind in ("import", "dryrun"), dry_run=kind == "dryrun")
+        result["peak_mb"] = peak_mb()
+        print(json.dumps(result))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        path = workdir / "网上团队课.xlsx"
+        started = time.perf_counter()
+        build_workbook(path, args.rows)
+        print(
+            f"built {path.name}: {args.rows:,} rows, {path.stat().st_size / 1024 / 1024:.1f} MB "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        connection, url = scratch_database(workdir)
+        try:
+            make_units()
+            print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}, scratch, dropped at the end)")
+            runs = {"openpyxl": [], "import": [], "reimport": [], "dryrun": []}
+            for _ in range(args.runs):
+                for kind in runs:
+                    runs[kind].append(child(kind, str(path), url))
+        finally:
+            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+    base = statistics.median(run["seconds"] for run in runs["openpyxl"])
+    print(f"\n{'path':<44}{'seconds':>9}{'rows/s':>10}{'ratio':>8}{'peak MB':>10}")
+    labels = {
+        "openpyxl": "openpyxl read_only: iterate every row",
+        "import": "import_workbook, empty ledger (new rows)",
+        "reimport": "import_workbook again (all unchanged)",
+        "dryrun": "import_workbook --dry-run (admin preview)",
+    }
+    for kind, label in labels.items():
+        seconds = statistics.median(run["seconds"] for run in runs[kind])
+        peak = max(run["peak_mb"] for run in runs[kind])
+        print(f"{label:<44}{seconds:>9.2f}{args.rows / seconds:>10,.0f}{seconds / base:>8.2f}{peak:>10.0f}")
+    print(f"\nmedian of {args.runs} runs; peak MB = the process's peak resident set size (ru_maxrss)")
+    created = runs["import"][-1]["created"]
+    unchanged = runs["reimport"][-1]["unchanged"]
+    print(f"last import created {created:,} records; the re-import found {unchanged:,} unchanged")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,7 @@ from django.db import models
 
 from youthwork.fields import CountField, MultiChoiceField
 from youthwork.ledgers import register
-from youthwork.models import LedgerRecord, Unit, Venue, natural_key
+from youthwork.models import LedgerRecord, Unit, activity_venue, natural_key
 
 
 @register(columns=("unit", "date", "column", "issue", "participants", "note"), search=("issue", "note"))
@@ -44,9 +44,7 @@ class ThemeDay(LedgerRecord):
     theme = models.CharField("主题", max_length=200)
     occasion = models.CharField("节点", max_length=10, choices=Occasion.choices, blank=True)
     participants = CountField("参与人数")
-    venue = models.ForeignKey(
-        Venue, verbose_name="活动阵地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    venue = activity_venue()
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "主题团队日"

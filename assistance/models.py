@@ -5,7 +5,7 @@ from django.db import models
 
 from youthwork.fields import AmountField, CountField, MultiChoiceField
 from youthwork.ledgers import register
-from youthwork.models import LedgerRecord, Unit, Venue, natural_key
+from youthwork.models import LedgerRecord, Unit, activity_venue, natural_key
 
 
 @register(columns=("unit", "date", "donor", "donor_type", "amount", "purpose", "note"), search=("donor", "note"))
@@ -70,9 +70,7 @@ class CareEvent(LedgerRecord):
     target = models.CharField("关爱对象", max_length=10, choices=Target.choices, default=Target.LEFT_BEHIND)
     beneficiaries = CountField("惠及人次")
     goods_value = AmountField("物资价值(元)", null=True, blank=True)
-    venue = models.ForeignKey(
-        Venue, verbose_name="活动阵地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    venue = activity_venue()
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "关爱活动"
@@ -110,9 +108,7 @@ class TeachingSite(LedgerRecord):
     volunteers = CountField("志愿者人数", null=True, blank=True)
     children = CountField("入班儿童数")
     services = MultiChoiceField("服务内容", options=Service.choices)
-    venue = models.ForeignKey(
-        Venue, verbose_name="活动阵地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    venue = activity_venue()
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "支教点"

@@ -4,7 +4,7 @@ from django.db import models
 
 from youthwork.fields import CountField, MultiChoiceField
 from youthwork.ledgers import register
-from youthwork.models import LedgerRecord, Venue, natural_key
+from youthwork.models import LedgerRecord, activity_venue, natural_key
 
 
 @register(columns=("unit", "date", "form", "partners", "participants", "venue", "note"), search=("note",))
@@ -26,9 +26,7 @@ class LawEvent(LedgerRecord):
     form = models.CharField("形式", max_length=10, choices=Form.choices)
     partners = MultiChoiceField("合作部门", options=Partner.choices)
     participants = CountField("参与人数")
-    venue = models.ForeignKey(
-        Venue, verbose_name="活动阵地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    venue = activity_venue()
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "法治宣教"
@@ -68,9 +66,7 @@ class PsychService(LedgerRecord):
     topic = models.CharField("主题", max_length=200, blank=True)
     served = CountField("服务人次")
     provider = models.CharField("服务机构", max_length=100, blank=True, help_text="例如:12355青少年服务台")
-    venue = models.ForeignKey(
-        Venue, verbose_name="活动阵地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    venue = activity_venue()
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "心理健康服务"

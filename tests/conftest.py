@@ -3,6 +3,12 @@ import pytest
 from tests.factories import Cast
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing with the production hasher costs ~0.3 s a user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db):
     """A city with districts A and B and a user of each role (see tests.factories.Cast)."""

@@ -37,8 +37,8 @@ def make_user(username: str | None = None, unit: Unit | None = None, role: str |
     return user
 
 
-def make_record(model, unit: Unit, date: dt.date = dt.date(2023, 5, 4), **fields):
-    """A ledger record with sensible values for the required columns; override any of them."""
+def build_record(model, unit: Unit, date: dt.date = dt.date(2023, 5, 4), **fields):
+    """An unsaved ledger record with sensible values for the required columns; override any of them."""
     defaults = {}
     for column in model.ledger.columns:
         if column.name in ("unit", "date") or not column.required:
@@ -52,7 +52,12 @@ def make_record(model, unit: Unit, date: dt.date = dt.date(2023, 5, 4), **fields
         elif column.kind == "multichoice":
             defaults[column.name] = [column.choices[0]]
     defaults.update(fields)
-    record = model(unit=unit, date=date, **defaults)
+    return model(unit=unit, date=date, **defaults)
+
+
+def make_record(model, unit: Unit, date: dt.date = dt.date(2023, 5, 4), **fields):
+    """A saved ledger record that passed full_clean (see build_record)."""
+    record = build_record(model, unit, date, **fields)
     record.full_clean()
     record.save()
     return record

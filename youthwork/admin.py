@@ -10,10 +10,6 @@ from youthwork.ledgers import Ledger
 from youthwork.locks import lock_checker
 from youthwork.models import Unit, User, Venue
 
-admin.site.site_header = "青少年工作平台"
-admin.site.site_title = "青少年工作平台"
-admin.site.index_title = "数据管理"
-
 
 class ScopedAdmin(admin.ModelAdmin):
     """Lists, change pages, delete, actions and foreign-key choices limited to the user's subtree.

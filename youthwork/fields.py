@@ -16,12 +16,21 @@ from django.utils.functional import cached_property
 MULTI_CHOICE_JOINER = "、"
 
 
+def _messages(verbose_name, kind: str) -> dict[str, str]:
+    return {
+        "null": f"请填写{verbose_name}",
+        "blank": f"请填写{verbose_name}",
+        "invalid": f"{verbose_name}应为{kind}",
+    }
+
+
 class CountField(models.PositiveIntegerField):
     """A whole number >= 0 (人数, 人次, 场次, 数量)."""
 
     def __init__(self, verbose_name=None, **kwargs):
-        if verbose_name and "validators" not in kwargs:
-            kwargs["validators"] = [MinValueValidator(0, message=f"{verbose_name}不能为负数")]
+        if verbose_name:
+            kwargs.setdefault("validators", [MinValueValidator(0, message=f"{verbose_name}不能为负数")])
+            kwargs.setdefault("error_messages", _messages(verbose_name, "整数"))
         super().__init__(verbose_name, **kwargs)
 
     def formfield(self, **kwargs):
@@ -51,8 +60,9 @@ class AmountField(models.DecimalField):
     def __init__(self, verbose_name=None, **kwargs):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
-        if verbose_name and "validators" not in kwargs:
-            kwargs["validators"] = [MinValueValidator(Decimal(0), message=f"{verbose_name}不能为负数")]
+        if verbose_name:
+            kwargs.setdefault("validators", [MinValueValidator(Decimal(0), message=f"{verbose_name}不能为负数")])
+            kwargs.setdefault("error_messages", _messages(verbose_name, "数字"))
         super().__init__(verbose_name, **kwargs)
 
     @cached_property

@@ -223,6 +223,13 @@ class LedgerRecord(models.Model):
             raise ValidationError(message)
 
 
+def activity_venue() -> models.ForeignKey:
+    """The optional `活动阵地` column of several ledgers: the venue where the activity took place."""
+    return models.ForeignKey(
+        Venue, verbose_name="活动阵地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
 def natural_key(*fields: str) -> models.UniqueConstraint:
     """A ledger's natural key (the dictionary's † columns), declared once in the model's Meta.
 

@@ -1,0 +1,23 @@
+"""The admin site: work areas and ledgers in the data dictionary's order, not alphabetically."""
+
+from django.contrib import admin
+
+
+class YouthworkAdminSite(admin.AdminSite):
+    site_header = "青少年工作平台"
+    site_title = "青少年工作平台"
+    index_title = "数据管理"
+
+    def get_app_list(self, request, app_label=None):
+        from youthwork.ledgers import all_ledgers
+
+        # The work areas first, then reports and the organisation; within a work area, ledgers as in the
+        # dictionary; Django's own apps (roles) last.
+        first = ("activities", "assistance", "legal_education", "reports", "youthwork")
+        app_order = {label: index for index, label in enumerate(first)}
+        ledger_order = {ledger.model._meta.object_name: index for index, ledger in enumerate(all_ledgers())}
+        app_list = self._build_app_dict(request, app_label)
+        ordered = sorted(app_list.values(), key=lambda app: app_order.get(app["app_label"], len(app_order) + 1))
+        for app in ordered:
+            app["models"].sort(key=lambda model: (ledger_order.get(model["object_name"], 99), model["name"]))
+        return ordered

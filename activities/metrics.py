@@ -1,0 +1,155 @@
+"""思想引领 figures: online lessons, theme days, admission ceremonies, counsellor contests.
+
+Public API (the report and the portal's dashboard call these; every function takes a
+youthwork.periods.Period and a Unit, and measures the unit with all its descendants):
+
+- `FIGURES`: the figures of this area (key, Chinese label with its unit and 本期/今年以来, kind).
+- `compute(period, unit, by_child=False)` -> {bucket path: {figure key: value}}: every figure of
+  `FIGURES` for the whole scope (one bucket, the unit's path) or for each direct child unit (the
+  unit's own records under the unit's path, "本级"). A fixed number of queries (see QUERIES).
+- `monthly(period, unit)` -> [{"month": "2023-04", "records": n, "people": n}]: records of the area
+  and the people they reached, month by month.
+- `record_counts(period, unit)` -> {bucket path: records}; `by_child(period, unit)` -> rows per
+  direct child unit; `pending_units(period, unit)` -> direct child units with no record (待报送).
+
+Values: counts are int, names are lists (at most NAMES_KEPT + 1, most active first: one more than
+shown so that the text knows to add 等), rates are [numerator, denominator].
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+
+from activities.models import Ceremony, CounsellorContest, OnlineLesson, ThemeDay
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice
+from youthwork.models import Unit
+from youthwork.periods import Period
+
+# The count column that says how many young people a record reaches, per ledger (for monthly()).
+REACH = {
+    "onlinelesson": "participants",
+    "themeday": "participants",
+    "ceremony": "new_members",
+    "counsellorcontest": "contestants",
+}
+area = AreaMetrics("activities", REACH)
+monthly = area.monthly
+record_counts = area.record_counts
+by_child = area.by_child
+pending_units = area.pending_units
+
+FIGURES = (
+    Figure("lesson_participants_ytd", "网上团队课参学人次", "count", "", "今年以来"),
+    Figure("lesson_participants", "网上团队课参学人次", "count"),
+    Figure("lesson_columns_ytd", "网上团队课栏目", "text", "", "今年以来"),
+    Figure("league_days", "主题团日", "count", "场"),
+    Figure("pioneer_days", "主题队日", "count", "场"),
+    Figure("theme_day_participants", "主题团队日参与人数", "count"),
+    Figure("theme_day_occasions", "主题团队日节点", "text"),
+    Figure("league_day_themes", "主题团日主题", "text"),
+    Figure("pioneer_day_themes", "主题队日主题", "text"),
+    Figure("schools", "学校", "count", "所", ""),
+    Figure("schools_with_ceremony_ytd", "开展入团入队仪式的学校", "count", "所", "今年以来"),
+    Figure("ceremony_coverage_ytd", "仪式覆盖率", "rate", "", "今年以来"),
+    Figure("schools_without_ceremony_ytd", "未开展入团入队仪式的学校", "text", "", "今年以来"),
+    Figure("league_ceremonies_ytd", "入团仪式", "count", "场", "今年以来"),
+    Figure("pioneer_ceremonies_ytd", "入队仪式", "count", "场", "今年以来"),
+    Figure("new_league_members_ytd", "新团员", "count", "人", "今年以来"),
+    Figure("new_pioneers_ytd", "新队员", "count", "人", "今年以来"),
+    Figure("contests", "辅导员技能竞赛", "count", "场"),
+    Figure("contestants", "参赛人数", "count"),
+    Figure("contest_names", "竞赛名称", "text"),
+    Figure("contest_formats", "比赛形式", "text"),
+    Figure("contest_co_organisers", "联合主办单位", "text"),
+)
+QUERIES = 11  # queries compute() runs, whatever the data
+
+
+def _ordered(labels, choices) -> list[str]:
+    order = [value for value, _label in choices]
+    return sorted(set(labels), key=lambda label: order.index(label) if label in order else len(order))
+
+
+def _split_names(texts) -> list[str]:
+    """Names from free-text cells that may list several (市教育局、市少工委), each once, in order."""
+    seen: list[str] = []
+    for text in texts:
+        for name in text.replace(",", "、").replace(",", "、").replace(";", "、").split("、"):
+            if (name := name.strip()) and name not in seen:
+                seen.append(name)
+    return seen
+
+
+def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
+    s = Slice(period, unit, by_child)
+    table = FigureTable(FIGURES)
+
+    # 网上团队课: 参学人次 今年以来 (and 本期), the columns that had lessons.
+    lessons = s.grouped_values(
+        s.records(OnlineLesson, ytd=True),
+        "column",
+        ytd=Sum("participants", filter=s.in_ytd),
+        now=Sum("participants", filter=s.in_period),
+    )
+    for bucket, rows in lessons.items():
+        entry = table[bucket]
+        entry["lesson_participants_ytd"] = sum(row["ytd"] or 0 for row in rows)
+        entry["lesson_participants"] = sum(row["now"] or 0 for row in rows)
+        columns = [row["column"] for row in rows if row["ytd"]]
+        entry["lesson_columns_ytd"] = _ordered(columns, OnlineLesson.Column.choices)
+
+    # 主题团日/队日 本期: how many of each, the people, the occasions and the leading themes.
+    days = s.records(ThemeDay)
+    table.fill(
+        s.grouped(
+            days,
+            league_days=Count("pk", filter=Q(day_type=ThemeDay.DayType.LEAGUE)),
+            pioneer_days=Count("pk", filter=Q(day_type=ThemeDay.DayType.PIONEER)),
+            theme_day_participants=Sum("participants"),
+        )
+    )
+    occasions = s.grouped_values(days.exclude(occasion__in=("", ThemeDay.Occasion.OTHER)), "occasion")
+    for bucket, rows in occasions.items():
+        table[bucket]["theme_day_occasions"] = _ordered([r["occasion"] for r in rows], ThemeDay.Occasion.choices)
+    themes = s.top(days, "theme", partition=("day_type",))
+    for bucket, rows in themes.items():
+        for row in rows:
+            key = "league_day_themes" if row["day_type"] == ThemeDay.DayType.LEAGUE else "pioneer_day_themes"
+            table[bucket][key].append(row["theme"])
+
+    # 入团入队仪式 今年以来: which schools of the scope held one (coverage), and the new members.
+    held = Exists(Ceremony.objects.filter(unit=OuterRef("pk"), date__gte=s.ytd.start, date__lte=s.ytd.end).order_by())
+    schools = Unit.objects.filter(path__startswith=unit.path, unit_type=Unit.Type.SCHOOL).order_by()
+    coverage = s.grouped(
+        schools, path_field="path", schools=Count("pk"), schools_with_ceremony_ytd=Count("pk", filter=held)
+    )
+    table.fill(coverage)
+    for bucket, row in coverage.items():
+        table[bucket]["ceremony_coverage_ytd"] = [row["schools_with_ceremony_ytd"], row["schools"]]
+    uncovered = s.top(schools.exclude(held), "name", path_field="path", order_by=[Min("path").asc()])
+    for bucket, rows in uncovered.items():
+        table[bucket]["schools_without_ceremony_ytd"] = [row["name"] for row in rows]
+    ceremonies = s.records(Ceremony, ytd=True).filter(s.in_ytd)
+    table.fill(
+        s.grouped(
+            ceremonies,
+            league_ceremonies_ytd=Count("pk", filter=Q(ceremony_type=Ceremony.CeremonyType.LEAGUE)),
+            pioneer_ceremonies_ytd=Count("pk", filter=Q(ceremony_type=Ceremony.CeremonyType.PIONEER)),
+            new_league_members_ytd=Sum("new_members", filter=Q(ceremony_type=Ceremony.CeremonyType.LEAGUE)),
+            new_pioneers_ytd=Sum("new_members", filter=Q(ceremony_type=Ceremony.CeremonyType.PIONEER)),
+        )
+    )
+
+    # 辅导员技能竞赛 本期: names, contestants, the forms of contest (union), the co-organisers.
+    contests = s.records(CounsellorContest)
+    table.fill(s.grouped(contests, contests=Count("pk"), contestants=Sum("contestants")))
+    for bucket, rows in s.top(contests, "name", order_by=[Sum("contestants").desc(), F("name").asc()]).items():
+        table[bucket]["contest_names"] = [row["name"] for row in rows]
+    for bucket, rows in s.grouped_values(contests.exclude(formats=""), "formats").items():
+        chosen = [label for row in rows for label in row["formats"]]
+        labels = [label for label in chosen if label != CounsellorContest.Format.OTHER]
+        table[bucket]["contest_formats"] = _ordered(labels, CounsellorContest.Format.choices)
+    organisers = s.top(contests.exclude(co_organisers=""), "co_organisers")
+    for bucket, rows in organisers.items():
+        table[bucket]["contest_co_organisers"] = _split_names(row["co_organisers"] for row in rows)
+    return table

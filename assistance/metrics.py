@@ -1,0 +1,148 @@
+"""关心关爱 figures: funds raised, students aided, care events, teaching sites, return-home internships.
+
+Public API (the report and the portal's dashboard call these; every function takes a
+youthwork.periods.Period and a Unit, and measures the unit with all its descendants):
+
+- `FIGURES`: the figures of this area (key, Chinese label with its unit and 本期/今年以来, kind).
+- `compute(period, unit, by_child=False)` -> {bucket path: {figure key: value}}: every figure of
+  `FIGURES` for the whole scope (one bucket, the unit's path) or for each direct child unit (the
+  unit's own records under the unit's path, "本级"). A fixed number of queries (see QUERIES).
+- `funds_by_month(period, unit)` -> [{"month": "2023-04", "amount": Decimal}]: 希望工程 funds raised.
+- `monthly(period, unit)` -> [{"month", "records", "people"}]; `record_counts(period, unit)`;
+  `by_child(period, unit)`; `pending_units(period, unit)` (待报送): as in every area.
+
+Students aided are counted once per (姓名, 就读学校) however many grants they had: a distinct count,
+so the figure of a district is not the sum of its towns' figures when a student was aided by two.
+Amounts are Decimal rounded to the cent (SQLite sums decimals as floats).
+"""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Count, F, Min, Q, Sum, Value
+from django.db.models.functions import Concat, ExtractMonth, ExtractYear
+
+from assistance.models import CareEvent, Donation, HomeInternship, StudentAid, TeachingSite
+from youthwork.formatting import round_amount
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, months
+from youthwork.models import Unit
+from youthwork.periods import Period
+
+# The count column that says how many young people a record reaches, per ledger (for monthly()).
+REACH = {"careevent": "beneficiaries", "teachingsite": "children", "homeinternship": "students"}
+area = AreaMetrics("assistance", REACH)
+monthly = area.monthly
+record_counts = area.record_counts
+by_child = area.by_child
+pending_units = area.pending_units
+
+FIGURES = (
+    Figure("funds_ytd", "募集资金", "amount", "元", "今年以来"),
+    Figure("funds", "募集资金", "amount", "元"),
+    Figure("fund_purposes_ytd", "募集资金用途", "text", "", "今年以来"),
+    Figure("students_aided_ytd", "资助学生", "count", "人", "今年以来"),
+    Figure("aid_amount_ytd", "资助金额", "amount", "元", "今年以来"),
+    Figure("care_events", "关爱活动", "count", "场"),
+    Figure("care_goods_value", "关爱物资价值", "amount", "元"),
+    Figure("care_beneficiaries", "关爱活动惠及人次", "count"),
+    Figure("care_event_names", "关爱活动名称", "text"),
+    Figure("care_targets", "关爱对象", "text"),
+    Figure("teaching_sites", "开班支教点", "count", "个"),
+    Figure("teaching_children", "入班儿童数", "count"),
+    Figure("teaching_volunteers", "支教志愿者人数", "count"),
+    Figure("teaching_team_count", "支教志愿服务队", "count", "支"),
+    Figure("teaching_teams", "支教志愿服务队", "text"),
+    Figure("teaching_units", "支教点所在单位", "text"),
+    Figure("teaching_services", "支教服务内容", "text"),
+    Figure("teaching_teams_ytd", "支教志愿服务队", "text", "", "今年以来"),
+    Figure("internship_posts", "返家乡发布岗位数", "count"),
+    Figure("internship_students", "返家乡到岗学生数", "count"),
+    Figure("internship_post_types", "返家乡岗位类型", "text"),
+)
+QUERIES = 13  # queries compute() runs, whatever the data
+AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == "amount")
+
+
+def _ordered(labels, choices) -> list[str]:
+    order = [value for value, _label in choices]
+    return sorted(set(labels), key=lambda label: order.index(label) if label in order else len(order))
+
+
+def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
+    s = Slice(period, unit, by_child)
+    table = FigureTable(FIGURES)
+
+    # 希望工程募捐: funds 今年以来 and 本期, and what they were raised for.
+    donations = s.records(Donation, ytd=True)
+    table.fill(s.grouped(donations, funds_ytd=Sum("amount", filter=s.in_ytd), funds=Sum("amount", filter=s.in_period)))
+    purposes = s.grouped_values(donations.filter(s.in_ytd).exclude(purpose=""), "purpose")
+    for bucket, rows in purposes.items():
+        table[bucket]["fund_purposes_ytd"] = _ordered([row["purpose"] for row in rows], Donation.Purpose.choices)
+
+    # 资助学生 今年以来: each student (name + school) once, however many grants.
+    student = Concat("student_name", Value("\x1f"), "school", output_field=CharField())
+    aid = s.records(StudentAid, ytd=True).filter(s.in_ytd)
+    table.fill(s.grouped(aid, students_aided_ytd=Count(student, distinct=True), aid_amount_ytd=Sum("amount")))
+
+    # 关爱活动 本期: events, goods, beneficiaries, the leading names, who they were for.
+    care = s.records(CareEvent)
+    table.fill(
+        s.grouped(
+            care,
+            care_events=Count("pk"),
+            care_goods_value=Sum("goods_value"),
+            care_beneficiaries=Sum("beneficiaries"),
+        )
+    )
+    for bucket, rows in s.top(care, "name", order_by=[F("records").desc(), Sum("beneficiaries").desc()]).items():
+        table[bucket]["care_event_names"] = [row["name"] for row in rows]
+    for bucket, rows in s.grouped_values(care, "target").items():
+        table[bucket]["care_targets"] = _ordered([row["target"] for row in rows], CareEvent.Target.choices)
+
+    # 支教点 opened in the period: sites, children, teams, the units they are in, the services.
+    sites = s.records(TeachingSite)
+    table.fill(
+        s.grouped(
+            sites,
+            teaching_sites=Count("pk"),
+            teaching_children=Sum("children"),
+            teaching_volunteers=Sum("volunteers"),
+            teaching_team_count=Count("team", distinct=True),
+        )
+    )
+    for bucket, rows in s.top(sites, "team").items():
+        table[bucket]["teaching_teams"] = [row["team"] for row in rows]
+    for bucket, rows in s.top(sites, "unit__name", order_by=[Min("unit__path").asc()]).items():
+        table[bucket]["teaching_units"] = [row["unit__name"] for row in rows]
+    for bucket, rows in s.grouped_values(sites.exclude(services=""), "services").items():
+        chosen = [label for row in rows for label in row["services"] if label != TeachingSite.Service.OTHER]
+        table[bucket]["teaching_services"] = _ordered(chosen, TeachingSite.Service.choices)
+    for bucket, rows in s.top(s.records(TeachingSite, ytd=True).filter(s.in_ytd), "team").items():
+        table[bucket]["teaching_teams_ytd"] = [row["team"] for row in rows]
+
+    # 返家乡实践 本期: posts published, students at their posts, the kinds of post.
+    internships = s.records(HomeInternship)
+    table.fill(s.grouped(internships, internship_posts=Sum("posts"), internship_students=Sum("students")))
+    for bucket, rows in s.grouped_values(internships.filter(Q(posts__gt=0)), "post_type").items():
+        types = _ordered([row["post_type"] for row in rows], HomeInternship.PostType.choices)
+        table[bucket]["internship_post_types"] = types
+
+    for entry in table.values():
+        for key in AMOUNTS:
+            entry[key] = round_amount(entry[key])
+    return table
+
+
+def funds_by_month(period: Period, unit: Unit) -> list[dict]:
+    """希望工程 funds raised in each month of the period: [{"month": "2023-04", "amount": Decimal}] (one query)."""
+    rows = (
+        Slice(period, unit)
+        .records(Donation)
+        .annotate(_year=ExtractYear("date"), _month=ExtractMonth("date"))
+        .values("_year", "_month")
+        .annotate(amount=Sum("amount"))
+    )
+    amounts = {(row["_year"], row["_month"]): row["amount"] for row in rows}
+    return [
+        {"month": f"{year}-{month:02d}", "amount": round_amount(amounts.get((year, month)))}
+        for year, month in months(period)
+    ]

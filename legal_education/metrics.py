@@ -1,0 +1,174 @@
+"""权益维护 figures: joint documents, law-in-schools events, safety work, psychological services, publicity.
+
+Public API (the report and the portal's dashboard call these; every function takes a
+youthwork.periods.Period and a Unit, and measures the unit with all its descendants):
+
+- `FIGURES`: the figures of this area (key, Chinese label with its unit and 本期/今年以来, kind).
+- `compute(period, unit, by_child=False)` -> {bucket path: {figure key: value}}: every figure of
+  `FIGURES` for the whole scope (one bucket, the unit's path) or for each direct child unit (the
+  unit's own records under the unit's path, "本级"). A fixed number of queries (see QUERIES).
+- `monthly(period, unit)`, `record_counts(period, unit)`, `by_child(period, unit)`,
+  `pending_units(period, unit)` (待报送): as in every area.
+
+Joint documents (联合发文) of the area 权益维护 feed two places of the report: those about law
+education (the title names 法治 or 校园, or an education department co-signed) go with the law-in-
+schools events; the others (public-interest litigation, mandatory reporting...) with rights publicity.
+Psychological services are split by provider: those of a 12355 service desk, and all others.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Min, Q, Sum
+
+from legal_education.models import JointDocument, LawEvent, PsychService, RightsPublicity, SafetyWork
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice
+from youthwork.models import Unit
+from youthwork.periods import Period
+
+# The count column that says how many young people a record reaches, per ledger (for monthly()).
+REACH = {"lawevent": "participants", "psychservice": "served", "rightspublicity": "reach"}
+area = AreaMetrics("legal_education", REACH)
+monthly = area.monthly
+record_counts = area.record_counts
+by_child = area.by_child
+pending_units = area.pending_units
+
+LAW_EDUCATION_DOCUMENT = Q(title__contains="法治") | Q(title__contains="校园") | Q(partners__contains="教育")
+HOTLINE_12355 = Q(provider__contains="12355")
+
+FIGURES = (
+    Figure("law_documents", "法治教育联合发文", "count", "件"),
+    Figure("law_document_list", "法治教育联合发文", "documents"),
+    Figure("rights_documents", "权益保障联合发文", "count", "件"),
+    Figure("rights_document_list", "权益保障联合发文", "documents"),
+    Figure("law_events", "法治宣教活动", "count", "场"),
+    Figure("law_participants", "法治宣教参与人数", "count"),
+    Figure("law_schools", "开展法治宣教的学校", "count", "所"),
+    Figure("law_school_names", "开展法治宣教的学校", "text"),
+    Figure("law_forms", "法治宣教形式", "text"),
+    Figure("law_partners", "法治宣教合作部门", "text"),
+    Figure("patrols", "防溺水巡查", "count", "次"),
+    Figure("cordons", "设置警戒线", "count", "处"),
+    Figure("signs", "设立警示牌", "count", "块"),
+    Figure("safety_sessions", "安全教育", "count", "场"),
+    Figure("safety_volunteers", "安全防护志愿者人次", "count"),
+    Figure("psych_services", "心理健康服务", "count", "场次"),
+    Figure("psych_served", "心理健康服务人次", "count"),
+    Figure("psych_12355_services", "12355心理健康服务", "count", "场次"),
+    Figure("psych_12355_served", "12355心理健康服务人次", "count"),
+    Figure("psych_12355_providers", "12355服务机构", "text"),
+    Figure("psych_12355_units", "12355服务所在单位", "text"),
+    Figure("psych_12355_topics", "12355服务主题", "text"),
+    Figure("psych_other_services", "其他心理健康服务", "count", "场次"),
+    Figure("psych_other_served", "其他心理健康服务人次", "count"),
+    Figure("psych_other_types", "其他心理健康服务类型", "text"),
+    Figure("posters", "张贴海报", "count", "张"),
+    Figure("online_posts", "线上推文", "count", "篇"),
+    Figure("observers", "招募志愿观察员", "count", "人"),
+    Figure("other_publicity", "其他宣传", "count", "次"),
+    Figure("publicity_reach", "宣传覆盖人次", "count"),
+)
+QUERIES = 14  # queries compute() runs, whatever the data
+
+
+def _ordered(labels, choices) -> list[str]:
+    order = [value for value, _label in choices]
+    return sorted(set(labels), key=lambda label: order.index(label) if label in order else len(order))
+
+
+def _documents(rows) -> list[dict]:
+    return [{"title": row["title"], "partners": row["partners"]} for row in rows]
+
+
+def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
+    s = Slice(period, unit, by_child)
+    table = FigureTable(FIGURES)
+
+    # 联合发文 of the area 权益维护, 本期: law-education documents and the others, in date order.
+    documents = s.records(JointDocument).filter(area=JointDocument.Area.RIGHTS)
+    table.fill(
+        s.grouped(
+            documents,
+            law_documents=Count("pk", filter=LAW_EDUCATION_DOCUMENT),
+            rights_documents=Count("pk", filter=~LAW_EDUCATION_DOCUMENT),
+        )
+    )
+    in_date_order = [Min("date").asc(), F("title").asc()]
+    for key, subset in (
+        ("law_document_list", documents.filter(LAW_EDUCATION_DOCUMENT)),
+        ("rights_document_list", documents.exclude(LAW_EDUCATION_DOCUMENT)),
+    ):
+        for bucket, rows in s.top(subset, "title", "partners", order_by=in_date_order).items():
+            table[bucket][key] = _documents(rows)
+
+    # 法治宣教 本期: events, people, the schools reached (most events first), forms and partners.
+    events = s.records(LawEvent)
+    at_school = Q(unit__unit_type=Unit.Type.SCHOOL)
+    table.fill(
+        s.grouped(
+            events,
+            law_events=Count("pk"),
+            law_participants=Sum("participants"),
+            law_schools=Count("unit", distinct=True, filter=at_school),
+        )
+    )
+    school_order = [F("records").desc(), Min("unit__path").asc()]
+    for bucket, rows in s.top(events.filter(at_school), "unit__name", order_by=school_order).items():
+        table[bucket]["law_school_names"] = [row["unit__name"] for row in rows]
+    for bucket, rows in s.grouped_values(events, "form").items():
+        table[bucket]["law_forms"] = _ordered([row["form"] for row in rows], LawEvent.Form.choices)
+    for bucket, rows in s.grouped_values(events.exclude(partners=""), "partners").items():
+        chosen = [label for row in rows for label in row["partners"] if label != LawEvent.Partner.OTHER]
+        table[bucket]["law_partners"] = _ordered(chosen, LawEvent.Partner.choices)
+
+    # 安全防护 本期: patrols, cordons, signs, sessions, volunteers.
+    kind = SafetyWork.WorkType
+    table.fill(
+        s.grouped(
+            s.records(SafetyWork),
+            patrols=Sum("quantity", filter=Q(work_type=kind.PATROL)),
+            cordons=Sum("quantity", filter=Q(work_type=kind.CORDON)),
+            signs=Sum("quantity", filter=Q(work_type=kind.SIGN)),
+            safety_sessions=Sum("quantity", filter=Q(work_type=kind.EDUCATION)),
+            safety_volunteers=Sum("volunteers"),
+        )
+    )
+
+    # 心理健康服务 本期: the 12355 desk's services (providers, units, topics) and all others.
+    services = s.records(PsychService)
+    table.fill(
+        s.grouped(
+            services,
+            psych_services=Count("pk"),
+            psych_served=Sum("served"),
+            psych_12355_services=Count("pk", filter=HOTLINE_12355),
+            psych_12355_served=Sum("served", filter=HOTLINE_12355),
+            psych_other_services=Count("pk", filter=~HOTLINE_12355),
+            psych_other_served=Sum("served", filter=~HOTLINE_12355),
+        )
+    )
+    desk = services.filter(HOTLINE_12355)
+    for bucket, rows in s.top(desk, "provider").items():
+        table[bucket]["psych_12355_providers"] = [row["provider"] for row in rows]
+    for bucket, rows in s.top(desk, "unit__name", order_by=[F("records").desc(), Min("unit__path").asc()]).items():
+        table[bucket]["psych_12355_units"] = [row["unit__name"] for row in rows]
+    topic_order = [Sum("served").desc(), F("topic").asc()]
+    for bucket, rows in s.top(desk.exclude(topic=""), "topic", order_by=topic_order).items():
+        table[bucket]["psych_12355_topics"] = [row["topic"] for row in rows]
+    for bucket, rows in s.grouped_values(services.exclude(HOTLINE_12355), "service_type").items():
+        types = [row["service_type"] for row in rows]
+        table[bucket]["psych_other_types"] = _ordered(types, PsychService.ServiceType.choices)
+
+    # 权益宣传 本期: posters, posts, observers recruited, other publicity, people reached.
+    kind = RightsPublicity.PublicityType
+    table.fill(
+        s.grouped(
+            s.records(RightsPublicity),
+            posters=Sum("quantity", filter=Q(publicity_type=kind.POSTER)),
+            online_posts=Sum("quantity", filter=Q(publicity_type=kind.POST)),
+            observers=Sum("quantity", filter=Q(publicity_type=kind.OBSERVER)),
+            other_publicity=Sum("quantity", filter=Q(publicity_type=kind.OTHER)),
+            publicity_reach=Sum("reach"),
+        )
+    )
+    return table

@@ -1,0 +1,369 @@
+"""Shared machinery of the work-area metrics, and the figures that span every ledger.
+
+Each work-area app (activities, assistance, legal_education) has a `metrics.py` that computes its own
+figures with the pieces here. Everything is an ORM aggregate grouped in the database: the number of
+queries depends on the figures asked for, never on the number of records or units.
+
+Grouping by unit. A figure is computed either for the whole scope (a unit and its descendants) or for
+each *direct child* of the unit (the Excel annex, the dashboard). Both are the same GROUP BY on a
+prefix of the materialised unit path (`Slice`): the scope's own path length groups everything into
+one bucket; one step longer groups by direct child, and the unit's own records keep the unit's path
+(the "本级" bucket). Results are keyed by that path.
+
+Public API (used by the report and the portal's dashboard):
+- `Slice(period, unit, by_child=False)`: what is being measured; `.keys()` lists the bucket paths.
+- `children(unit)`: the direct child units, in tree order.
+- `record_counts(period, unit, ledgers=None)`: {area: {bucket path: records}} by direct child, one query.
+- `activity_by_area(period, unit)`: rows of records per area and direct child unit (with 本级).
+- `pending_units(period, unit, ledgers=None)`: {area: [direct child units with no record in that area]}
+  ("待报送").
+- `monthly(ledgers, reach, period, unit)`: records and people reached per month (months without
+  records included with zeros).
+- `venue_figures(period, unit, by_child=False)`: 希望家园 demonstration sites and venue utilisation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber, Substr
+
+from youthwork.ledgers import Ledger, all_ledgers
+from youthwork.models import PATH_STEP, Unit, Venue
+from youthwork.periods import Period
+
+OWN_LEVEL = "本级"
+NAMES_KEPT = 5  # names kept per list figure; one more is fetched so that text can say 等
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure a work area contributes: its key in the figures dict and how it reads.
+
+    `name` is what it counts (主题团日), `unit` its measure (场; empty when the name says it, as in
+    参学人次), `span` 本期 or 今年以来 (empty for the state at the period's end, as for 学校).
+    """
+
+    key: str
+    name: str
+    kind: str  # count, amount, rate, text (a list of names) or documents (a list of {"title", "partners"})
+    unit: str = ""
+    span: str = "本期"
+
+    @property
+    def label(self) -> str:
+        """The Excel annex column header: 主题团日(场,本期)."""
+        details = ",".join(part for part in (self.unit, self.span) if part)
+        return f"{self.name}({details})" if details else self.name
+
+    def empty(self):
+        """The value of the figure where there are no records."""
+        return {"count": 0, "amount": Decimal("0.00"), "rate": [0, 0]}.get(self.kind, [])
+
+
+class FigureTable(dict):
+    """{bucket path: {figure key: value}}, every bucket holding every figure (empty where no records)."""
+
+    def __init__(self, figures):
+        super().__init__()
+        self.figures = tuple(figures)
+
+    def __missing__(self, bucket: str) -> dict:
+        entry = {figure.key: figure.empty() for figure in self.figures}
+        self[bucket] = entry
+        return entry
+
+    def fill(self, grouped: dict[str, dict]) -> FigureTable:
+        """Copy aggregates into the table; None (no rows to sum) stays the figure's empty value."""
+        for bucket, values in grouped.items():
+            entry = self[bucket]
+            for key, value in values.items():
+                if value is not None:
+                    entry[key] = value
+        return self
+
+
+class Slice:
+    """A period and a unit (with its descendants), measured whole or by direct child unit.
+
+    `ytd` is 今年以来 (1 January of the period's year to its end); `span` covers both the period and
+    `ytd`, so that one query can aggregate both with `filter=slice.in_period` / `slice.in_ytd`.
+    """
+
+    def __init__(self, period: Period, unit: Unit, by_child: bool = False):
+        self.period = period
+        self.unit = unit
+        self.by_child = by_child
+        self.ytd = period.year_to_date()
+        self.span = Period(min(period.start, self.ytd.start), period.end)
+        self.prefix_length = len(unit.path) + ((PATH_STEP + 1) if by_child else 0)
+
+    def bucket(self, path_field: str = "unit__path"):
+        """The GROUP BY expression: the unit path cut at the scope's (or its children's) depth."""
+        return Substr(path_field, 1, self.prefix_length)
+
+    @property
+    def in_period(self) -> Q:
+        return Q(date__gte=self.period.start, date__lte=self.period.end)
+
+    @property
+    def in_ytd(self) -> Q:
+        return Q(date__gte=self.ytd.start, date__lte=self.ytd.end)
+
+    def records(self, model, *, ytd: bool = False):
+        """The model's records of the scope dated in the period (or the span of period and 今年以来)."""
+        return model.objects.in_period(self.span if ytd else self.period).within(self.unit).order_by()
+
+    def grouped(self, queryset, path_field: str = "unit__path", **aggregates) -> dict[str, dict]:
+        """{bucket path: {aggregate name: value}} in one query."""
+        rows = queryset.annotate(_bucket=self.bucket(path_field)).values("_bucket").annotate(**aggregates).order_by()
+        return {row.pop("_bucket"): row for row in rows}
+
+    def grouped_values(self, queryset, *fields: str, order_by=(), path_field="unit__path", **aggregates):
+        """{bucket path: [row dicts of the distinct `fields` with their aggregates]} in one query."""
+        rows = (
+            queryset.annotate(_bucket=self.bucket(path_field))
+            .values("_bucket", *fields)
+            .annotate(**aggregates)
+            .order_by(*order_by, *fields)
+        )
+        result: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            result[row.pop("_bucket")].append(row)
+        return result
+
+    def top(self, queryset, *fields: str, partition=(), order_by=None, limit=NAMES_KEPT, path_field="unit__path"):
+        """{bucket path: [row dicts]}: the leading distinct values of `fields` in each bucket (and partition).
+
+        Rows are ranked in the database (ROW_NUMBER over the grouped rows: by record count, then by
+        the fields, unless `order_by` says otherwise), so however many distinct names there are, only
+        `limit` + 1 per group come back: enough to name a few and know whether to add 等.
+        """
+        ranking = order_by or [F("records").desc(), *(F(field).asc() for field in fields)]
+        rows = (
+            queryset.annotate(_bucket=self.bucket(path_field))
+            .values("_bucket", *partition, *fields)
+            .annotate(records=Count("pk"))
+            .annotate(
+                _rank=Window(RowNumber(), partition_by=[F("_bucket"), *(F(p) for p in partition)], order_by=ranking)
+            )
+            .filter(_rank__lte=limit + 1)
+            .order_by("_bucket", *partition, "_rank")
+        )
+        result: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            row.pop("_rank")
+            result[row.pop("_bucket")].append(row)
+        return result
+
+
+def children(unit: Unit) -> list[Unit]:
+    """The unit's direct children in tree order (one query)."""
+    return list(Unit.objects.filter(parent=unit).order_by("path"))
+
+
+def _area_ledgers(ledgers) -> list[Ledger]:
+    return list(ledgers) if ledgers is not None else all_ledgers()
+
+
+def record_counts(period: Period, unit: Unit, ledgers=None) -> dict[str, dict[str, int]]:
+    """{area: {bucket path: records}} of the period by direct child unit, in one UNION query."""
+    part_slice = Slice(period, unit, by_child=True)
+    parts = [
+        part_slice.records(ledger.model)
+        .annotate(_area=Value(ledger.area), _bucket=part_slice.bucket())
+        .values("_area", "_bucket")
+        .annotate(records=Count("pk"))
+        .order_by()
+        for ledger in _area_ledgers(ledgers)
+    ]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if not parts:
+        return {}
+    for row in parts[0].union(*parts[1:], all=True):
+        counts[row["_area"]][row["_bucket"]] += row["records"]
+    return {area: dict(buckets) for area, buckets in counts.items()}
+
+
+def _areas(ledgers) -> list[str]:
+    seen: list[str] = []
+    for ledger in _area_ledgers(ledgers):
+        if ledger.area not in seen:
+            seen.append(ledger.area)
+    return seen
+
+
+def activity_by_area(period: Period, unit: Unit, ledgers=None) -> list[dict]:
+    """One row per direct child unit (and 本级 when the unit itself has records): its records per area.
+
+    Rows: {"unit": Unit or None (本级), "name": str, "areas": {area: records}, "total": records}.
+    """
+    counts = record_counts(period, unit, ledgers)
+    areas = _areas(ledgers)
+    rows = []
+    own = {area: counts.get(area, {}).get(unit.path, 0) for area in areas}
+    if any(own.values()):
+        rows.append({"unit": None, "name": f"{unit.name}({OWN_LEVEL})", "areas": own, "total": sum(own.values())})
+    for child in children(unit):
+        per_area = {area: counts.get(area, {}).get(child.path, 0) for area in areas}
+        rows.append({"unit": child, "name": child.name, "areas": per_area, "total": sum(per_area.values())})
+    return rows
+
+
+def pending_units(period: Period, unit: Unit, ledgers=None) -> dict[str, list[Unit]]:
+    """待报送: for each area, the direct child units with no record of that area in the period."""
+    counts = record_counts(period, unit, ledgers)
+    kids = children(unit)
+    return {area: [child for child in kids if not counts.get(area, {}).get(child.path)] for area in _areas(ledgers)}
+
+
+def months(period: Period) -> list[tuple[int, int]]:
+    """(year, month) of every month the period touches, in order."""
+    result, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        result.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
+
+
+def monthly(ledgers, reach: dict[str, str], period: Period, unit: Unit) -> list[dict]:
+    """Records and people reached per month of the period, over the given ledgers (one UNION query).
+
+    `reach` maps a ledger's slug to the count column that says how many young people its records
+    reach (参学人次, 参与人数, 惠及人次...); ledgers without one add records but no people.
+    Rows: {"month": "2023-04", "records": int, "people": int}.
+    """
+    scope = Slice(period, unit)
+    parts = []
+    for ledger in ledgers:
+        people_field = reach.get(ledger.slug)
+        people = Coalesce(Sum(people_field), 0) if people_field else Value(0, output_field=IntegerField())
+        parts.append(
+            scope.records(ledger.model)
+            .annotate(_year=ExtractYear("date"), _month=ExtractMonth("date"))
+            .values("_year", "_month")
+            .annotate(records=Count("pk"), people=people)
+            .order_by()
+        )
+    totals: dict[tuple[int, int], list[int]] = {key: [0, 0] for key in months(period)}
+    if parts:
+        for row in parts[0].union(*parts[1:], all=True):
+            key = (row["_year"], row["_month"])
+            if key in totals:
+                totals[key][0] += row["records"]
+                totals[key][1] += row["people"] or 0
+    return [
+        {"month": f"{year}-{month:02d}", "records": records, "people": people}
+        for (year, month), (records, people) in totals.items()
+    ]
+
+
+def venue_ledgers() -> list[Ledger]:
+    """The ledgers whose records may name the venue (活动阵地) they used."""
+    return [ledger for ledger in all_ledgers() if any(column.kind == "venue" for column in ledger.columns)]
+
+
+VENUE_FIGURES = (
+    Figure("hope_homes", "希望家园示范点", "count", "个", ""),
+    Figure("hope_homes_new_ytd", "新建希望家园", "count", "个", "今年以来"),
+    Figure("hope_homes_lodging", "可提供食宿的希望家园", "count", "个", ""),
+    Figure("hope_home_names", "希望家园", "text", "", ""),
+    Figure("venues_open", "已启用阵地", "count", "个", ""),
+    Figure("venues_used", "有活动记录的阵地", "count", "个"),
+    Figure("venue_utilisation", "阵地利用率", "rate"),
+    Figure("unused_venue_names", "无活动记录的阵地", "text"),
+)
+
+
+def venue_figures(period: Period, unit: Unit, by_child: bool = False) -> dict[str, dict]:
+    """{bucket path: venue figures} for the scope's venues opened by the period's end (one query).
+
+    A venue is used when at least one record of the period names it (every ledger with a 活动阵地
+    column counts); the utilisation rate is used ÷ open, kept as the pair [used, open].
+    """
+    scope = Slice(period, unit, by_child)
+    used = {
+        f"_used_{index}": Exists(
+            ledger.model.objects.filter(venue=OuterRef("pk"), date__gte=period.start, date__lte=period.end)
+        )
+        for index, ledger in enumerate(venue_ledgers())
+    }
+    rows = (
+        Venue.objects.filter(unit__path__startswith=unit.path, opened_on__lte=period.end)
+        .annotate(_bucket=scope.bucket(), **used)
+        .order_by("unit__path", "name")
+        .values("_bucket", "name", "venue_type", "opened_on", "provides_lodging", *used)
+    )
+    figures: dict[str, dict] = {}
+    for row in rows:
+        entry = figures.setdefault(row["_bucket"], empty_venue_figures())
+        entry["venues_open"] += 1
+        if any(row[name] for name in used):
+            entry["venues_used"] += 1
+        else:
+            entry["unused_venue_names"].append(row["name"])
+        if row["venue_type"] == Venue.Type.HOPE_HOME:
+            entry["hope_homes"] += 1
+            entry["hope_home_names"].append(row["name"])
+            entry["hope_homes_lodging"] += int(row["provides_lodging"])
+            entry["hope_homes_new_ytd"] += int(row["opened_on"] >= scope.ytd.start)
+    for entry in figures.values():
+        entry["venue_utilisation"] = [entry["venues_used"], entry["venues_open"]]
+    return figures
+
+
+def empty_venue_figures() -> dict:
+    """Venue figures of a bucket without venues."""
+    return {
+        "hope_homes": 0,
+        "hope_homes_new_ytd": 0,
+        "hope_homes_lodging": 0,
+        "hope_home_names": [],
+        "venues_open": 0,
+        "venues_used": 0,
+        "venue_utilisation": [0, 0],
+        "unused_venue_names": [],
+    }
+
+
+class AreaMetrics:
+    """The dashboard-facing API every work area offers, over that area's ledgers in the registry.
+
+    Each area module makes one (`area = AreaMetrics("activities", REACH)`) and exposes its methods as
+    module functions, so that every area answers the same questions the same way.
+    """
+
+    def __init__(self, app_label: str, reach: dict[str, str]):
+        self.app_label = app_label
+        self.reach = dict(reach)
+
+    @property
+    def ledgers(self) -> list[Ledger]:
+        return [ledger for ledger in all_ledgers() if ledger.app_label == self.app_label]
+
+    @property
+    def name(self) -> str:
+        """The work area's Chinese name (思想引领, 关心关爱, 权益维护)."""
+        return self.ledgers[0].area
+
+    def monthly(self, period: Period, unit: Unit) -> list[dict]:
+        """Records and people reached per month of the period: [{"month", "records", "people"}]."""
+        return monthly(self.ledgers, self.reach, period, unit)
+
+    def record_counts(self, period: Period, unit: Unit) -> dict[str, int]:
+        """{bucket path: records of the area in the period} by direct child unit (本级 = the unit's path)."""
+        return record_counts(period, unit, self.ledgers).get(self.name, {})
+
+    def by_child(self, period: Period, unit: Unit) -> list[dict]:
+        """Rows {"unit", "name", "records"} per direct child unit (and 本级 when it has records)."""
+        return [
+            {"unit": row["unit"], "name": row["name"], "records": row["total"]}
+            for row in activity_by_area(period, unit, self.ledgers)
+        ]
+
+    def pending_units(self, period: Period, unit: Unit) -> list[Unit]:
+        """待报送: the direct child units with no record of this area in the period."""
+        return pending_units(period, unit, self.ledgers).get(self.name, [])

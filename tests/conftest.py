@@ -24,9 +24,3 @@ def login(client):
         return client
 
     return _login
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """PBKDF2 costs about half a second per password on our machines; the tests don't test it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,10 +18,10 @@ shown so that the text knows to add 等), rates are [numerator, denominator].
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from activities.models import Ceremony, CounsellorContest, OnlineLesson, ThemeDay
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, unit_label
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -40,10 +40,10 @@ pending_units = area.pending_units
 
 FIGURES = (
     Figure("lesson_participants_ytd", "网上团队课参学人次", "count", "", "今年以来"),
-    Figure("lesson_participants", "网上团队课参学人次", "count"),
+    Figure("lesson_participants", "网上团队课参学人次", "count", compare=True),
     Figure("lesson_columns_ytd", "网上团队课栏目", "text", "", "今年以来"),
-    Figure("league_days", "主题团日", "count", "场"),
-    Figure("pioneer_days", "主题队日", "count", "场"),
+    Figure("league_days", "主题团日", "count", "场", compare=True),
+    Figure("pioneer_days", "主题队日", "count", "场", compare=True),
     Figure("theme_day_participants", "主题团队日参与人数", "count"),
     Figure("theme_day_occasions", "主题团队日节点", "text"),
     Figure("league_day_themes", "主题团日主题", "text"),
@@ -56,13 +56,13 @@ FIGURES = (
     Figure("pioneer_ceremonies_ytd", "入队仪式", "count", "场", "今年以来"),
     Figure("new_league_members_ytd", "新团员", "count", "人", "今年以来"),
     Figure("new_pioneers_ytd", "新队员", "count", "人", "今年以来"),
-    Figure("contests", "辅导员技能竞赛", "count", "场"),
+    Figure("contests", "辅导员技能竞赛", "count", "场", compare=True),
     Figure("contestants", "参赛人数", "count"),
     Figure("contest_names", "竞赛名称", "text"),
     Figure("contest_formats", "比赛形式", "text"),
     Figure("contest_co_organisers", "联合主办单位", "text"),
 )
-QUERIES = 11  # queries compute() runs, whatever the data
+QUERIES = 12  # queries compute() runs, whatever the data
 
 
 def _ordered(labels, choices) -> list[str]:
@@ -126,9 +126,10 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.fill(coverage)
     for bucket, row in coverage.items():
         table[bucket]["ceremony_coverage_ytd"] = [row["schools_with_ceremony_ytd"], row["schools"]]
-    uncovered = s.top(schools.exclude(held), "name", path_field="path", order_by=[Min("path").asc()])
+    uncovered = s.top(schools.exclude(held), "name", "parent__name", path_field="path", order_by=[Min("path").asc()])
     for bucket, rows in uncovered.items():
-        table[bucket]["schools_without_ceremony_ytd"] = [row["name"] for row in rows]
+        names = [unit_label(row["name"], row["parent__name"], s.shared_names()) for row in rows]
+        table[bucket]["schools_without_ceremony_ytd"] = names
     ceremonies = s.records(Ceremony, ytd=True).filter(s.in_ytd)
     table.fill(
         s.grouped(
@@ -143,13 +144,15 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     # 辅导员技能竞赛 本期: names, contestants, the forms of contest (union), the co-organisers.
     contests = s.records(CounsellorContest)
     table.fill(s.grouped(contests, contests=Count("pk"), contestants=Sum("contestants")))
-    for bucket, rows in s.top(contests, "name", order_by=[Sum("contestants").desc(), F("name").asc()]).items():
+    for bucket, rows in s.top(contests, "name", order_by=[Max("contestants").desc(), F("name").asc()]).items():
         table[bucket]["contest_names"] = [row["name"] for row in rows]
     for bucket, rows in s.grouped_values(contests.exclude(formats=""), "formats").items():
         chosen = [label for row in rows for label in row["formats"]]
         labels = [label for label in chosen if label != CounsellorContest.Format.OTHER]
         table[bucket]["contest_formats"] = _ordered(labels, CounsellorContest.Format.choices)
-    organisers = s.top(contests.exclude(co_organisers=""), "co_organisers")
+    organisers = s.top(
+        contests.exclude(co_organisers=""), "co_organisers", order_by=[Max("contestants").desc(), F("co_organisers")]
+    )
     for bucket, rows in organisers.items():
         table[bucket]["contest_co_organisers"] = _split_names(row["co_organisers"] for row in rows)
     return table

@@ -37,16 +37,16 @@ pending_units = area.pending_units
 
 FIGURES = (
     Figure("funds_ytd", "募集资金", "amount", "元", "今年以来"),
-    Figure("funds", "募集资金", "amount", "元"),
+    Figure("funds", "募集资金", "amount", "元", compare=True),
     Figure("fund_purposes_ytd", "募集资金用途", "text", "", "今年以来"),
     Figure("students_aided_ytd", "资助学生", "count", "人", "今年以来"),
     Figure("aid_amount_ytd", "资助金额", "amount", "元", "今年以来"),
-    Figure("care_events", "关爱活动", "count", "场"),
+    Figure("care_events", "关爱活动", "count", "场", compare=True),
     Figure("care_goods_value", "关爱物资价值", "amount", "元"),
-    Figure("care_beneficiaries", "关爱活动惠及人次", "count"),
+    Figure("care_beneficiaries", "关爱活动惠及人次", "count", compare=True),
     Figure("care_event_names", "关爱活动名称", "text"),
     Figure("care_targets", "关爱对象", "text"),
-    Figure("teaching_sites", "开班支教点", "count", "个"),
+    Figure("teaching_sites", "开班支教点", "count", "个", compare=True),
     Figure("teaching_children", "入班儿童数", "count"),
     Figure("teaching_volunteers", "支教志愿者人数", "count"),
     Figure("teaching_team_count", "支教志愿服务队", "count", "支"),
@@ -54,11 +54,11 @@ FIGURES = (
     Figure("teaching_units", "支教点所在单位", "text"),
     Figure("teaching_services", "支教服务内容", "text"),
     Figure("teaching_teams_ytd", "支教志愿服务队", "text", "", "今年以来"),
-    Figure("internship_posts", "返家乡发布岗位数", "count"),
+    Figure("internship_posts", "返家乡发布岗位数", "count", compare=True),
     Figure("internship_students", "返家乡到岗学生数", "count"),
     Figure("internship_post_types", "返家乡岗位类型", "text"),
 )
-QUERIES = 13  # queries compute() runs, whatever the data
+QUERIES = 14  # queries compute() runs, whatever the data
 AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == "amount")
 
 
@@ -111,8 +111,8 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     )
     for bucket, rows in s.top(sites, "team").items():
         table[bucket]["teaching_teams"] = [row["team"] for row in rows]
-    for bucket, rows in s.top(sites, "unit__name", order_by=[Min("unit__path").asc()]).items():
-        table[bucket]["teaching_units"] = [row["unit__name"] for row in rows]
+    for bucket, names in s.unit_names(sites, order_by=[Min("unit__path").asc()]).items():
+        table[bucket]["teaching_units"] = names
     for bucket, rows in s.grouped_values(sites.exclude(services=""), "services").items():
         chosen = [label for row in rows for label in row["services"] if label != TeachingSite.Service.OTHER]
         table[bucket]["teaching_services"] = _ordered(chosen, TeachingSite.Service.choices)

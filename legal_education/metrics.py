@@ -10,10 +10,13 @@ youthwork.periods.Period and a Unit, and measures the unit with all its descenda
 - `monthly(period, unit)`, `record_counts(period, unit)`, `by_child(period, unit)`,
   `pending_units(period, unit)` (待报送): as in every area.
 
-Joint documents (联合发文) of the area 权益维护 feed two places of the report: those about law
+Joint documents (联合发文) are counted 今年以来: a document issued earlier in the year still
+governs the period's work. Those of the area 权益维护 feed two places of the report: those about law
 education (the title names 法治 or 校园, or an education department co-signed) go with the law-in-
 schools events; the others (public-interest litigation, mandatory reporting...) with rights publicity.
-Psychological services are split by provider: those of a 12355 service desk, and all others.
+Documents of the other two areas are listed for their areas' sections.
+Psychological services are split by provider, a 12355 service desk or another, and the desk's by
+kind: events held somewhere (讲座, 团体辅导) and one-to-one services (热线, 个体咨询).
 """
 
 from __future__ import annotations
@@ -35,40 +38,48 @@ pending_units = area.pending_units
 
 LAW_EDUCATION_DOCUMENT = Q(title__contains="法治") | Q(title__contains="校园") | Q(partners__contains="教育")
 HOTLINE_12355 = Q(provider__contains="12355")
+DESK_EVENT = HOTLINE_12355 & Q(service_type__in=(PsychService.ServiceType.LECTURE, PsychService.ServiceType.GROUP))
+DESK_ONE_TO_ONE = HOTLINE_12355 & ~DESK_EVENT
 
 FIGURES = (
-    Figure("law_documents", "法治教育联合发文", "count", "件"),
-    Figure("law_document_list", "法治教育联合发文", "documents"),
-    Figure("rights_documents", "权益保障联合发文", "count", "件"),
-    Figure("rights_document_list", "权益保障联合发文", "documents"),
-    Figure("law_events", "法治宣教活动", "count", "场"),
+    Figure("law_documents", "法治教育联合发文", "count", "件", "今年以来"),
+    Figure("law_document_list", "法治教育联合发文", "documents", "", "今年以来"),
+    Figure("rights_documents", "权益保障联合发文", "count", "件", "今年以来"),
+    Figure("rights_document_list", "权益保障联合发文", "documents", "", "今年以来"),
+    Figure("guidance_document_list", "思想引领联合发文", "documents", "", "今年以来"),
+    Figure("care_document_list", "关心关爱联合发文", "documents", "", "今年以来"),
+    Figure("law_events", "法治宣教活动", "count", "场", compare=True),
     Figure("law_participants", "法治宣教参与人数", "count"),
     Figure("law_schools", "开展法治宣教的学校", "count", "所"),
     Figure("law_school_names", "开展法治宣教的学校", "text"),
     Figure("law_forms", "法治宣教形式", "text"),
     Figure("law_partners", "法治宣教合作部门", "text"),
-    Figure("patrols", "防溺水巡查", "count", "次"),
+    Figure("patrols", "防溺水巡查", "count", "次", compare=True),
     Figure("cordons", "设置警戒线", "count", "处"),
     Figure("signs", "设立警示牌", "count", "块"),
     Figure("safety_sessions", "安全教育", "count", "场"),
     Figure("safety_volunteers", "安全防护志愿者人次", "count"),
-    Figure("psych_services", "心理健康服务", "count", "场次"),
-    Figure("psych_served", "心理健康服务人次", "count"),
+    Figure("psych_services", "心理健康服务", "count", "场次", compare=True),
+    Figure("psych_served", "心理健康服务人次", "count", compare=True),
     Figure("psych_12355_services", "12355心理健康服务", "count", "场次"),
     Figure("psych_12355_served", "12355心理健康服务人次", "count"),
     Figure("psych_12355_providers", "12355服务机构", "text"),
-    Figure("psych_12355_units", "12355服务所在单位", "text"),
-    Figure("psych_12355_topics", "12355服务主题", "text"),
+    Figure("psych_12355_events", "12355心理讲座和团体辅导", "count", "场"),
+    Figure("psych_12355_event_served", "12355心理讲座和团体辅导服务人次", "count"),
+    Figure("psych_12355_units", "12355心理讲座和团体辅导所在单位", "text"),
+    Figure("psych_12355_topics", "12355心理讲座和团体辅导主题", "text"),
+    Figure("psych_12355_one_to_one", "12355热线和个体咨询", "count", "次"),
+    Figure("psych_12355_one_to_one_served", "12355热线和个体咨询服务人次", "count"),
     Figure("psych_other_services", "其他心理健康服务", "count", "场次"),
     Figure("psych_other_served", "其他心理健康服务人次", "count"),
     Figure("psych_other_types", "其他心理健康服务类型", "text"),
-    Figure("posters", "张贴海报", "count", "张"),
-    Figure("online_posts", "线上推文", "count", "篇"),
+    Figure("posters", "张贴海报", "count", "张", compare=True),
+    Figure("online_posts", "线上推文", "count", "篇", compare=True),
     Figure("observers", "招募志愿观察员", "count", "人"),
     Figure("other_publicity", "其他宣传", "count", "次"),
-    Figure("publicity_reach", "宣传覆盖人次", "count"),
+    Figure("publicity_reach", "宣传覆盖人次", "count", compare=True),
 )
-QUERIES = 14  # queries compute() runs, whatever the data
+QUERIES = 16  # queries compute() runs, whatever the data
 
 
 def _ordered(labels, choices) -> list[str]:
@@ -84,22 +95,28 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     s = Slice(period, unit, by_child)
     table = FigureTable(FIGURES)
 
-    # 联合发文 of the area 权益维护, 本期: law-education documents and the others, in date order.
-    documents = s.records(JointDocument).filter(area=JointDocument.Area.RIGHTS)
+    # 联合发文 今年以来: law-education documents, the other 权益维护 ones, those of the other areas.
+    documents = s.records(JointDocument, ytd=True).filter(s.in_ytd)
+    rights = documents.filter(area=JointDocument.Area.RIGHTS)
     table.fill(
         s.grouped(
-            documents,
+            rights,
             law_documents=Count("pk", filter=LAW_EDUCATION_DOCUMENT),
             rights_documents=Count("pk", filter=~LAW_EDUCATION_DOCUMENT),
         )
     )
     in_date_order = [Min("date").asc(), F("title").asc()]
     for key, subset in (
-        ("law_document_list", documents.filter(LAW_EDUCATION_DOCUMENT)),
-        ("rights_document_list", documents.exclude(LAW_EDUCATION_DOCUMENT)),
+        ("law_document_list", rights.filter(LAW_EDUCATION_DOCUMENT)),
+        ("rights_document_list", rights.exclude(LAW_EDUCATION_DOCUMENT)),
     ):
         for bucket, rows in s.top(subset, "title", "partners", order_by=in_date_order).items():
             table[bucket][key] = _documents(rows)
+    others = documents.exclude(area=JointDocument.Area.RIGHTS)
+    for bucket, rows in s.top(others, "title", "partners", partition=("area",), order_by=in_date_order).items():
+        for row in rows:
+            key = "guidance_document_list" if row["area"] == JointDocument.Area.GUIDANCE else "care_document_list"
+            table[bucket][key].extend(_documents([row]))
 
     # 法治宣教 本期: events, people, the schools reached (most events first), forms and partners.
     events = s.records(LawEvent)
@@ -112,9 +129,8 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             law_schools=Count("unit", distinct=True, filter=at_school),
         )
     )
-    school_order = [F("records").desc(), Min("unit__path").asc()]
-    for bucket, rows in s.top(events.filter(at_school), "unit__name", order_by=school_order).items():
-        table[bucket]["law_school_names"] = [row["unit__name"] for row in rows]
+    for bucket, names in s.unit_names(events.filter(at_school)).items():
+        table[bucket]["law_school_names"] = names
     for bucket, rows in s.grouped_values(events, "form").items():
         table[bucket]["law_forms"] = _ordered([row["form"] for row in rows], LawEvent.Form.choices)
     for bucket, rows in s.grouped_values(events.exclude(partners=""), "partners").items():
@@ -134,7 +150,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
         )
     )
 
-    # 心理健康服务 本期: the 12355 desk's services (providers, units, topics) and all others.
+    # 心理健康服务 本期: the 12355 desk's events (where, on what) and one-to-one services; all others.
     services = s.records(PsychService)
     table.fill(
         s.grouped(
@@ -143,17 +159,21 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             psych_served=Sum("served"),
             psych_12355_services=Count("pk", filter=HOTLINE_12355),
             psych_12355_served=Sum("served", filter=HOTLINE_12355),
+            psych_12355_events=Count("pk", filter=DESK_EVENT),
+            psych_12355_event_served=Sum("served", filter=DESK_EVENT),
+            psych_12355_one_to_one=Count("pk", filter=DESK_ONE_TO_ONE),
+            psych_12355_one_to_one_served=Sum("served", filter=DESK_ONE_TO_ONE),
             psych_other_services=Count("pk", filter=~HOTLINE_12355),
             psych_other_served=Sum("served", filter=~HOTLINE_12355),
         )
     )
-    desk = services.filter(HOTLINE_12355)
-    for bucket, rows in s.top(desk, "provider").items():
+    for bucket, rows in s.top(services.filter(HOTLINE_12355), "provider").items():
         table[bucket]["psych_12355_providers"] = [row["provider"] for row in rows]
-    for bucket, rows in s.top(desk, "unit__name", order_by=[F("records").desc(), Min("unit__path").asc()]).items():
-        table[bucket]["psych_12355_units"] = [row["unit__name"] for row in rows]
+    desk_events = services.filter(DESK_EVENT)
+    for bucket, names in s.unit_names(desk_events, order_by=[Min("unit__path").asc()]).items():
+        table[bucket]["psych_12355_units"] = names
     topic_order = [Sum("served").desc(), F("topic").asc()]
-    for bucket, rows in s.top(desk.exclude(topic=""), "topic", order_by=topic_order).items():
+    for bucket, rows in s.top(desk_events.exclude(topic=""), "topic", order_by=topic_order).items():
         table[bucket]["psych_12355_topics"] = [row["topic"] for row in rows]
     for bucket, rows in s.grouped_values(services.exclude(HOTLINE_12355), "service_type").items():
         types = [row["service_type"] for row in rows]

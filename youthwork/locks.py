@@ -18,7 +18,7 @@ LockCheck = Callable[[object, dt.date], "str | None"]
 
 def _final_reports():
     WorkReport = apps.get_model("reports", "WorkReport")
-    return list(WorkReport.objects.finalised().select_related("unit"))
+    return list(WorkReport.objects.finalised().without_files().select_related("unit"))
 
 
 def lock_message(report) -> str:

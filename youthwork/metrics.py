@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, Window
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber, Substr
 
 from youthwork.ledgers import Ledger, all_ledgers
@@ -52,6 +52,7 @@ class Figure:
     kind: str  # count, amount, rate, text (a list of names) or documents (a list of {"title", "partners"})
     unit: str = ""
     span: str = "本期"
+    compare: bool = False  # a headline figure: a fall against the previous period is worth reporting
 
     @property
     def label(self) -> str:
@@ -100,6 +101,28 @@ class Slice:
         self.ytd = period.year_to_date()
         self.span = Period(min(period.start, self.ytd.start), period.end)
         self.prefix_length = len(unit.path) + ((PATH_STEP + 1) if by_child else 0)
+        self._shared_names: set[str] | None = None
+
+    def unit_names(self, queryset, order_by=None, limit=NAMES_KEPT) -> dict[str, list[str]]:
+        """{bucket path: [unit names]} of the units the records belong to, most records first.
+
+        A name that several units share (two towns each with a 中心小学) is prefixed with its parent's
+        place name (白沙镇中心小学), so that the text names one school.
+        """
+        order = order_by or [F("records").desc(), Min("unit__path").asc()]
+        rows = self.top(queryset, "unit__name", "unit__parent__name", order_by=order, limit=limit)
+        shared = self.shared_names()
+        return {
+            bucket: [unit_label(row["unit__name"], row["unit__parent__name"], shared) for row in entries]
+            for bucket, entries in rows.items()
+        }
+
+    def shared_names(self) -> set[str]:
+        """Unit names that more than one unit has (one query, once per Slice)."""
+        if self._shared_names is None:
+            duplicated = Unit.objects.values("name").annotate(units=Count("pk")).filter(units__gt=1).order_by()
+            self._shared_names = {row["name"] for row in duplicated}
+        return self._shared_names
 
     def bucket(self, path_field: str = "unit__path"):
         """The GROUP BY expression: the unit path cut at the scope's (or its children's) depth."""
@@ -158,6 +181,25 @@ class Slice:
             row.pop("_rank")
             result[row.pop("_bucket")].append(row)
         return result
+
+
+_UNIT_SUFFIX = ("团(工)委", "团工委", "团委")
+
+
+def place_name(name: str) -> str:
+    """A unit's place name: 白沙镇团委 → 白沙镇, 城关街道团工委 → 城关街道."""
+    for suffix in _UNIT_SUFFIX:
+        if name.endswith(suffix) and name != suffix:
+            return name[: -len(suffix)]
+    return name
+
+
+def unit_label(name: str, parent_name: str | None, shared: set[str]) -> str:
+    """The unit's name, prefixed with its parent's place name when other units share the name."""
+    if name in shared and parent_name:
+        prefix = place_name(parent_name)
+        return name if name.startswith(prefix) else prefix + name
+    return name
 
 
 def children(unit: Unit) -> list[Unit]:

@@ -28,7 +28,7 @@ _GRANTS = {
         ("youthwork", "unit", ("add", "change", "delete", "view")),
         ("youthwork", "venue", ("add", "change", "delete", "view")),
         ("youthwork", "user", ("add", "change", "delete", "view")),
-        ("reports", "*", ("add", "change", "delete", "view", "finalise")),
+        ("reports", "*", ("add", "change", "delete", "view", "finalise", "reopen")),
     ],
     LEADER: [
         ("*ledgers*", ("view",)),

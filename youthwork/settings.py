@@ -124,3 +124,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Fonts written into the Word report (GB/T 9704 names by default; some offices only have 仿宋 and 楷体).
+REPORT_FONT_BODY = os.environ.get("REPORT_FONT_BODY", "仿宋_GB2312")
+REPORT_FONT_HEADING1 = os.environ.get("REPORT_FONT_HEADING1", "黑体")
+REPORT_FONT_HEADING2 = os.environ.get("REPORT_FONT_HEADING2", "楷体_GB2312")
+REPORT_FONT_TITLE = os.environ.get("REPORT_FONT_TITLE", "方正小标宋简体")
+REPORT_FONT_PAGE_NUMBER = os.environ.get("REPORT_FONT_PAGE_NUMBER", "宋体")

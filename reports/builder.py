@@ -1,0 +1,418 @@
+"""Figures + narrative + the editor's text -> the report as a document tree (and the annex as tables).
+
+The document is plain data (JSON-serialisable, stored when a report is finalised): a title, blocks
+(level-1 and level-2 headings, paragraphs that may open with a run-in heading such as
+`(一)活动开展不多。`), the signature, the 数据缺口 list and the data's proposals. The renderers
+(reports/docx.py, reports/xlsx.py and the HTML preview) only lay it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.utils import timezone
+
+from reports import figures as report_figures
+from reports.narrative import clean, numeral, render, sentence, tidy
+from youthwork import formatting
+from youthwork.models import Unit
+from youthwork.periods import Period
+
+AREA_TEMPLATES = ("guidance", "care", "rights")
+SECTION_TITLES = ("当前工作开展情况", "工作亮点", "存在的主要问题", "下一步工作打算")
+_ORDINAL_START = re.compile(r"^[一二三四五六七八九十]+是")
+
+
+@dataclass
+class Item:
+    heading: str
+    text: str = ""
+
+
+@dataclass
+class ReportText:
+    """What editors write (or what a new report starts with)."""
+
+    title: str
+    opening: str
+    highlight: str = ""
+    problems: list[Item] = field(default_factory=list)
+    plans: list[Item] = field(default_factory=list)
+    signing_unit: str = ""
+    signing_date: dt.date | None = None
+
+
+@dataclass
+class Block:
+    kind: str  # heading1, heading2 or paragraph
+    text: str
+    lead: str = ""  # a run-in heading printed before the text of a paragraph: (一)活动开展不多。
+
+
+@dataclass
+class Proposal:
+    problem: Item
+    plan: Item | None = None
+
+
+@dataclass
+class Document:
+    title: str
+    unit_name: str
+    period_code: str
+    period_label: str
+    blocks: list[Block]
+    signing_unit: str
+    signing_date: str  # ISO date
+    gaps: list[str] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+
+    @property
+    def date_text(self) -> str:
+        return formatting.chinese_date(dt.date.fromisoformat(self.signing_date))
+
+    @property
+    def text(self) -> str:
+        """The whole document as plain text, one paragraph a line (for checks and the command line)."""
+        lines = [self.title]
+        lines += [block.lead + block.text for block in self.blocks]
+        return "\n".join([*lines, self.signing_unit, self.date_text])
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        data = dict(data)
+        data["blocks"] = [Block(**block) for block in data["blocks"]]
+        data["proposals"] = [
+            Proposal(Item(**p["problem"]), Item(**p["plan"]) if p.get("plan") else None) for p in data["proposals"]
+        ]
+        return cls(**data)
+
+
+def narrative_context(figures: dict) -> dict:
+    activities = figures["activities"]
+    pending_units: list[str] = []
+    for entry in figures["pending"]:
+        pending_units += [name for name in entry["units"] if name not in pending_units]
+    return {
+        "f": figures,
+        "changes": report_figures.changes(figures),
+        "pending_units": pending_units,
+        "uncovered_schools": activities["schools"] - activities["schools_with_ceremony_ytd"],
+    }
+
+
+def proposals_for(figures: dict, context: dict | None = None) -> list[Proposal]:
+    """Problems the data suggests, each with the plan answering it (templates/reports/narrative/proposals.txt)."""
+    narrative = render("proposals", context or narrative_context(figures))
+    proposals: list[Proposal] = []
+    for item in narrative.items:
+        entry = Item(tidy(item.heading), item.text)
+        if item.kind == "problem":
+            proposals.append(Proposal(entry))
+        elif proposals and proposals[-1].plan is None:
+            proposals[-1].plan = entry
+    return proposals
+
+
+def default_opening(figures: dict) -> str:
+    """The opening paragraph a new report starts with (templates/reports/narrative/opening.txt)."""
+    return render("opening", {"f": figures}).text
+
+
+def previous_report(period: Period, unit: Unit):
+    """The report of the same unit for the previous period (final preferred), whose plans carry over."""
+    WorkReport = apps.get_model("reports", "WorkReport")
+    previous = period.previous()
+    candidates = WorkReport.objects.without_files().filter(
+        unit=unit, period_start=previous.start, period_end=previous.end
+    )
+    return candidates.order_by("-status").prefetch_related("plans").first()
+
+
+def default_text(period: Period, unit: Unit, figures: dict, proposals: list[Proposal], carried=None) -> ReportText:
+    """A new report's text: the default opening, the data's problems, last period's plans and the data's plans."""
+    WorkReport = apps.get_model("reports", "WorkReport")
+    plans = [Item(plan.heading, plan.text) for plan in (carried.plans.all() if carried else [])]
+    headings = {plan.heading for plan in plans}
+    plans += [p.plan for p in proposals if p.plan and p.plan.heading not in headings]
+    return ReportText(
+        title=WorkReport.DEFAULT_TITLE,
+        opening=default_opening(figures),
+        problems=[p.problem for p in proposals],
+        plans=plans,
+        signing_unit=unit.name,
+        signing_date=None,
+    )
+
+
+def text_of(report) -> ReportText:
+    """The editable text of a saved report."""
+    return ReportText(
+        title=report.title,
+        opening=report.opening,
+        highlight=report.highlight,
+        problems=[Item(item.heading, item.text) for item in report.problems.all()],
+        plans=[Item(item.heading, item.text) for item in report.plans.all()],
+        signing_unit=report.signing_unit or report.unit.name,
+        signing_date=report.signing_date,
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in clean(text).split("\n") if line.strip()]
+
+
+def _items(items: list[Item]) -> list[Block]:
+    blocks = []
+    for index, item in enumerate([item for item in items if clean(item.heading).strip()], start=1):
+        heading = clean(item.heading).strip()
+        lead = f"({numeral(index)}){heading}"
+        if heading[-1] not in "。;\uff1b\uff01\uff1f":
+            lead += "。"
+        paragraphs = _paragraphs(item.text) or [""]
+        blocks.append(Block("paragraph", paragraphs[0], lead=lead))
+        blocks += [Block("paragraph", paragraph) for paragraph in paragraphs[1:]]
+    return blocks
+
+
+def _highlight(narrative, editor_text: str) -> list[str]:
+    data = ""
+    if narrative.points and any(point.text for point in narrative.points):
+        data = (sentence(narrative.lead) if narrative.lead else "") + narrative.numbered()
+    paragraphs = _paragraphs(editor_text)
+    if data and paragraphs and _ORDINAL_START.match(paragraphs[0]):
+        return [data.rstrip("。") + ";" + sentence(paragraphs[0]), *paragraphs[1:]]
+    return ([data] if data else []) + paragraphs
+
+
+def build(period: Period, unit: Unit, text: ReportText | None = None, figures: dict | None = None) -> Document:
+    """The report of `unit` for `period`: figures from the ledgers, wording from the narrative templates."""
+    figures = figures if figures is not None else report_figures.collect(period, unit)
+    context = narrative_context(figures)
+    proposals = proposals_for(figures, context)
+    text = text or default_text(period, unit, figures, proposals, previous_report(period, unit))
+    gaps: list[str] = []
+    blocks: list[Block] = []
+    if opening := clean(text.opening).strip():
+        blocks += [Block("paragraph", paragraph) for paragraph in _paragraphs(opening)]
+    sections: list[tuple[str, list[Block]]] = []
+
+    work: list[Block] = []
+    areas = [render(name, context) for name in AREA_TEMPLATES]
+    kept = [area for area in areas if area.numbered()]
+    for index, area in enumerate(kept, start=1):
+        work += [Block("heading2", f"({numeral(index)}){area.heading}"), Block("paragraph", area.numbered())]
+    for area in areas:
+        gaps += area.gaps
+    sections.append((SECTION_TITLES[0], work))
+
+    highlight = render("highlight", context)
+    gaps += highlight.gaps
+    sections.append((SECTION_TITLES[1], [Block("paragraph", p) for p in _highlight(highlight, text.highlight)]))
+    sections.append((SECTION_TITLES[2], _items(text.problems)))
+    sections.append((SECTION_TITLES[3], _items(text.plans)))
+
+    number = 0
+    for title, content in sections:
+        if not content:
+            gaps.append(f"{title}:没有内容,这一部分未写入")
+            continue
+        number += 1
+        blocks.append(Block("heading1", f"{numeral(number)}、{title}"))
+        blocks += content
+
+    for block in blocks:
+        block.text, block.lead = clean(block.text), clean(block.lead)
+    for proposal in proposals:
+        for item in (proposal.problem, proposal.plan):
+            if item is not None:
+                item.heading, item.text = clean(item.heading), clean(item.text)
+    signing_date = text.signing_date or timezone.localdate()
+    return Document(
+        title=clean(text.title).strip() or apps.get_model("reports", "WorkReport").DEFAULT_TITLE,
+        unit_name=unit.name,
+        period_code=period.code,
+        period_label=period.label,
+        blocks=blocks,
+        signing_unit=clean(text.signing_unit).strip() or unit.name,
+        signing_date=signing_date.isoformat(),
+        gaps=[clean(gap) for gap in gaps],
+        proposals=proposals,
+    )
+
+
+# The Excel annex -------------------------------------------------------------------------------
+
+NON_ADDITIVE = {
+    # distinct counts and states: the total is computed over the whole scope, not added up
+    "students_aided_ytd",
+    "teaching_team_count",
+}
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str  # count, amount, rate, text
+    additive: bool = True
+
+
+@dataclass
+class Sheet:
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[tuple[str, list]]
+    total: list
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Annex:
+    title: str
+    unit_name: str
+    period_label: str
+    period_range: str
+    sheets: list[Sheet]
+
+
+def _cell(figure, value):
+    if figure.kind == "rate":
+        return formatting.ratio(*value) if value and value[1] else None
+    if figure.kind == "amount":
+        return formatting.round_amount(value)
+    if figure.kind == "text":
+        names = [str(name) for name in value or []]
+        shown = names[: report_figures.metrics.NAMES_KEPT]
+        return "、".join(shown) + ("等" if len(names) > len(shown) else "")
+    if figure.kind == "documents":
+        return "、".join(clean(doc["title"]) for doc in value or [])
+    return value or 0
+
+
+def build_annex(period: Period, unit: Unit, figures: dict | None = None) -> Annex:
+    """The Excel annex: per work area (and venues) one row per direct child unit, 本级 and 合计.
+
+    The 合计 row is the report's own figures (computed over the whole scope); the rows are the same
+    figures computed per child unit.
+    """
+    figures = figures if figures is not None else report_figures.collect(period, unit)
+    by_unit = report_figures.collect_by_unit(period, unit)
+    sheets = []
+    keys = [*report_figures.AREAS, report_figures.VENUES]
+    for key in keys:
+        declared = report_figures.area_figures(key)
+        name = "阵地" if key == report_figures.VENUES else str(apps.get_app_config(key).verbose_name)
+        columns = [
+            Column(figure.label, "text" if figure.kind == "documents" else figure.kind, _additive(figure))
+            for figure in declared
+        ]
+        empty = {figure.key: figure.empty() for figure in declared}
+        rows = []
+        for row in by_unit["rows"]:
+            values = by_unit[key].get(row["key"])
+            if values is None and row["key"] == unit.path:
+                continue  # no 本级 row when the unit itself has nothing of this area
+            values = values or empty
+            rows.append((row["name"], [_cell(figure, values[figure.key]) for figure in declared]))
+        total = [_cell(figure, figures[key][figure.key]) for figure in declared]
+        notes = []
+        if any(not column.additive for column in columns):
+            distinct = "、".join(column.label for column in columns if not column.additive)
+            notes.append(f"{distinct}:合计按全范围去重计算,同一对象出现在多个单位时只计一次,因此可能小于各行之和。")
+        sheets.append(Sheet(name, f"{unit.name}{period.label}{name}工作数据", columns, rows, total, notes))
+    sheets.append(_activity_sheet(period, unit, figures))
+    return Annex(
+        title=f"{unit.name}{period.label}工作情况报告附表",
+        unit_name=unit.name,
+        period_label=period.label,
+        period_range=f"{period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}(今年以来:{period.year_to_date().start:%Y-%m-%d}起)",
+        sheets=sheets,
+    )
+
+
+def _additive(figure) -> bool:
+    if figure.kind in ("text", "documents", "rate"):
+        return True
+    return figure.key not in NON_ADDITIVE
+
+
+def _activity_sheet(period: Period, unit: Unit, figures: dict) -> Sheet:
+    from youthwork.ledgers import areas
+
+    names = [area for area, _ledgers in areas()]
+    columns = [Column(f"{area}(条)", "count") for area in names] + [Column("合计(条)", "count")]
+    rows = [(row["name"], [row["areas"][area] for area in names] + [row["total"]]) for row in figures["activity"]]
+    total = [sum(row[1][index] for row in rows) for index in range(len(columns))]
+    notes = [f"{entry['area']}待报送(本期没有记录):{'、'.join(entry['units'])}" for entry in figures["pending"]] or [
+        "各直属单位本期在三个工作领域均有记录。"
+    ]
+    return Sheet("报送情况", f"{unit.name}{period.label}台账报送情况", columns, rows, total, notes)
+
+
+@dataclass
+class Outputs:
+    figures: dict
+    document: Document
+    docx: bytes
+    xlsx: bytes
+
+
+def build_outputs(period: Period, unit: Unit, report=None, text: ReportText | None = None) -> Outputs:
+    """Everything a report produces from the current data: figures, document, .docx and .xlsx bytes."""
+    from reports import docx, xlsx
+
+    figures = report_figures.collect(period, unit)
+    if report is not None:
+        text = text_of(report)
+    document = build(period, unit, text, figures)
+    annex = build_annex(period, unit, figures)
+    return Outputs(figures=_jsonable(figures), document=document, docx=docx.render(document), xlsx=xlsx.render(annex))
+
+
+def _jsonable(value):
+    """Figures as stored: Decimal amounts as strings with two decimals, everything else as is."""
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+FORMATS = ("docx", "xlsx", "html")
+
+
+def build_file(period: Period, unit: Unit, fmt: str) -> tuple[bytes, list[str]]:
+    """One output built from the current data, without saving anything, and notes for the caller.
+
+    When a report record exists for the unit and period its text (opening, highlight, problems,
+    plans, signature) is used; otherwise the defaults a new report would start with.
+    """
+    from reports import docx, html, xlsx
+
+    WorkReport = apps.get_model("reports", "WorkReport")
+    report = (
+        WorkReport.objects.without_files()
+        .filter(unit=unit, period_start=period.start, period_end=period.end)
+        .prefetch_related("problems", "plans")
+        .first()
+    )
+    notes = []
+    if report is not None and report.is_final:
+        notes.append(f"注意:“{report}”已定稿,这里按当前数据重新生成;定稿时的文件请在报告页面下载")
+    figures = report_figures.collect(period, unit)
+    if fmt == "xlsx":
+        return xlsx.render(build_annex(period, unit, figures)), notes
+    document = build(period, unit, text_of(report) if report else None, figures)
+    if fmt == "docx":
+        return docx.render(document), notes
+    return html.render(document).encode("utf-8"), notes

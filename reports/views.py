@@ -1,0 +1,177 @@
+"""The report pages for 领导 and 管理员: list, new, preview, edit, finalise, reopen, download.
+
+Every page scopes through youthwork.access: a report of a unit outside the user's subtree is a 404.
+What a role may do is its permission (reports.add/change/view/finalise/reopen_workreport); reopening
+a final report is for the city level only.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from reports import html
+from reports.builder import Document, build, build_file, default_text, previous_report, proposals_for, text_of
+from reports.figures import collect
+from reports.forms import ItemFormSets, NewReportForm, ReportTextForm
+from reports.models import WorkReport
+from youthwork import access
+from youthwork.locks import lock_message
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _report(request, pk, *, files: bool = False) -> WorkReport:
+    queryset = WorkReport.objects.select_related("unit", "finalised_by")
+    if not files:
+        queryset = queryset.without_files()
+    return access.get_object_or_404(queryset, request.user, pk=pk)
+
+
+def may_reopen(user) -> bool:
+    """Only the city level (root unit or superuser) with the permission may send a final report back."""
+    return access.sees_everything(user) and user.has_perm("reports.reopen_workreport")
+
+
+@login_required
+@permission_required("reports.view_workreport", raise_exception=True)
+def report_list(request):
+    reports = access.scope(WorkReport.objects.without_files().select_related("unit", "finalised_by"), request.user)
+    return render(request, "reports/list.html", {"reports": reports.order_by("-period_end", "unit__path")})
+
+
+@login_required
+@permission_required("reports.add_workreport", raise_exception=True)
+def report_new(request):
+    """Step 1: a period and a unit. Step 2: the text, with the data's problems and last period's plans offered."""
+    chooser = NewReportForm(request.GET or None, user=request.user)
+    if not (request.GET and chooser.is_valid()):
+        existing = getattr(chooser, "existing", None)
+        if existing is not None and access.can_see_unit(request.user, existing.unit):
+            messages.info(request, f"“{existing}”已经存在,已为您打开")
+            return redirect("reports:detail", existing.pk)
+        return render(request, "reports/new.html", {"chooser": chooser})
+
+    period, unit = chooser.cleaned_data["period"], chooser.cleaned_data["unit"]
+    draft = WorkReport(unit=unit, period_code=period.code)
+    if request.method == "POST":
+        form = ReportTextForm(request.POST, instance=draft)
+        items = ItemFormSets(request.POST, instance=draft)
+        if form.is_valid() and items.is_valid():
+            with transaction.atomic():
+                report = form.save(commit=False)
+                report.unit, report.period_code, report.created_by = unit, period.code, request.user
+                report.full_clean()
+                report.save()
+                items.save(report)
+            messages.success(request, f"已创建“{report}”")
+            return redirect("reports:detail", report.pk)
+    else:
+        figures = collect(period, unit)
+        proposals = proposals_for(figures)
+        carried = previous_report(period, unit)
+        text = default_text(period, unit, figures, proposals, carried)
+        draft.title, draft.opening, draft.signing_unit = text.title, text.opening, text.signing_unit
+        form = ReportTextForm(instance=draft)
+        items = ItemFormSets(instance=draft, problems=text.problems, plans=text.plans)
+        if carried is not None:
+            messages.info(request, f"已带入“{carried}”的下一步工作打算,请逐条保留、修改或删除")
+    return render(
+        request,
+        "reports/edit.html",
+        {"form": form, "items": items, "draft": draft, "period": period, "unit": unit, "is_new": True},
+    )
+
+
+@login_required
+@permission_required("reports.view_workreport", raise_exception=True)
+def report_detail(request, pk):
+    report = _report(request, pk)
+    if report.is_final and report.frozen_document:
+        document = Document.from_dict(WorkReport.objects.values_list("frozen_document", flat=True).get(pk=pk))
+    else:
+        document = build(report.period, report.unit, text_of(report))
+    context = {
+        "report": report,
+        "document": document,
+        **html.context(document),
+        "may_edit": not report.is_final and request.user.has_perm("reports.change_workreport"),
+        "may_finalise": not report.is_final and request.user.has_perm("reports.finalise_workreport"),
+        "may_reopen": report.is_final and may_reopen(request.user),
+        "lock_message": lock_message(report) if report.is_final else "",
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@login_required
+@permission_required("reports.change_workreport", raise_exception=True)
+def report_edit(request, pk):
+    report = _report(request, pk)
+    if report.is_final:
+        messages.error(request, f"“{report}”已定稿,不能修改;如需修改请联系市级管理员退回")
+        return redirect("reports:detail", report.pk)
+    form = ReportTextForm(request.POST or None, instance=report)
+    items = ItemFormSets(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        with transaction.atomic():
+            form.save()
+            items.save(report)
+        messages.success(request, "已保存")
+        return redirect("reports:detail", report.pk)
+    document = build(report.period, report.unit, text_of(report))
+    return render(
+        request,
+        "reports/edit.html",
+        {"form": form, "items": items, "report": report, "document": document, "is_new": False},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("reports.finalise_workreport", raise_exception=True)
+def report_finalise(request, pk):
+    report = _report(request, pk)
+    if report.is_final:
+        messages.info(request, f"“{report}”已经定稿")
+    else:
+        report.finalise(request.user)
+        messages.success(
+            request, f"“{report}”已定稿:数据和文件已保存,{report.period_label}的相关台账记录已锁定,不能再修改"
+        )
+    return redirect("reports:detail", report.pk)
+
+
+@require_POST
+@login_required
+def report_reopen(request, pk):
+    report = _report(request, pk)
+    if not may_reopen(request.user):
+        raise PermissionDenied("只有市级管理员可以退回定稿")
+    if report.is_final:
+        report.reopen()
+        messages.success(request, f"“{report}”已退回为草稿,相关台账记录可以修改")
+    return redirect("reports:detail", report.pk)
+
+
+@login_required
+@permission_required("reports.view_workreport", raise_exception=True)
+def report_download(request, pk, fmt):
+    """The .docx or .xlsx: a final report's stored bytes, or a draft built from the current data."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("没有这种格式的文件")
+    report = _report(request, pk, files=fmt in CONTENT_TYPES)
+    if report.is_final and getattr(report, f"frozen_{fmt}", None):
+        content = bytes(getattr(report, f"frozen_{fmt}"))
+    else:
+        content, _notes = build_file(report.period, report.unit, fmt)
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=report.file_name(fmt), content_type=CONTENT_TYPES[fmt]
+    )

@@ -184,3 +184,12 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(login, cast):
 def test_a_user_without_a_unit_is_told_so(login, db):
     page = login(make_user("nobody")).get("/").content.decode()
     assert "您的账号还没有所属单位" in page
+
+
+def test_an_empty_quarter_points_to_the_latest_quarter_with_records(login, cast):
+    make_record(ThemeDay, cast.school_a, date=dt.date(2023, 5, 4))
+    make_record(ThemeDay, cast.school_a, date=dt.date(2022, 11, 1), theme="去年")
+    page = login(cast.clerk_a).get("/?period=2021Q1").content.decode()
+    assert "2021年第一季度还没有台账记录" in page
+    assert 'href="?period=2023Q2"' in page
+    assert "还没有台账记录" not in login(cast.clerk_a).get(Q2).content.decode()

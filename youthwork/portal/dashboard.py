@@ -82,9 +82,9 @@ def quarters_with_records(user) -> list[Period]:
     return sorted((Period.parse(f"{year}Q{quarter}") for year, quarter in found), reverse=True)
 
 
-def period_choices(user, period: Period) -> list[Period]:
+def period_choices(period: Period, with_records: list[Period]) -> list[Period]:
     today = Period.quarter_of(timezone.localdate())
-    return sorted({today, period, *quarters_with_records(user)}, reverse=True)
+    return sorted({today, period, *with_records}, reverse=True)
 
 
 # --------------------------------------------------------------------------------------- key figures
@@ -258,11 +258,13 @@ def dashboard(request):
     user = request.user
     period, period_error = selected_period(request)
     unit = access.home_unit(user)
+    with_records = quarters_with_records(user)
     context = {
         "unit": unit,
         "period": period,
         "period_error": period_error,
-        "periods": period_choices(user, period),
+        "periods": period_choices(period, with_records),
+        "latest_with_records": next((p for p in with_records if p != period), None),
         "previous": period.previous(),
         "next": Period.quarter_of(period.end + dt.timedelta(days=1)),
         "latest": latest_records(user),
@@ -281,6 +283,7 @@ def dashboard(request):
                 "has_children": has_children,
                 "pending": [(s, pending.get(s.name, [])) for s in summaries],
                 "own_missing": [s.name for s in summaries if not s.records],
+                "no_records": not any(s.records for s in summaries),
                 "quarter_filter": f"date_from={period.start:%Y-%m-%d}&date_to={period.end:%Y-%m-%d}",
             }
         )

@@ -3,11 +3,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from activities.models import Ceremony, CounsellorContest, ThemeDay
 from assistance.models import Donation, StudentAid, TeachingSite
 from reports.models import WorkReport
-from tests.factories import make_record, make_venue
+from tests.factories import make_record, make_user, make_venue
 from youthwork.ledgers import all_ledgers
 
 
@@ -348,3 +349,29 @@ def test_after_saving_the_user_returns_to_a_local_page_only(login, cast):
         "/ledgers/themeday/new/", {**theme_day_form(cast.district_a, theme="别处"), "next": "https://evil.example/"}
     )
     assert evil["Location"] == "/ledgers/themeday/"
+
+
+def test_an_editor_without_the_personal_permission_keeps_the_name_unseen_and_unchanged(login, cast):
+    record = make_record(StudentAid, cast.district_a, student_name="李小红", school="甲区第一小学", aid_type="助学金")
+    editor = make_user("aid_editor", cast.district_a)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=("view_studentaid", "change_studentaid", "add_studentaid"))
+    )
+    client = login(editor)
+    form = client.get(f"/ledgers/studentaid/{record.pk}/edit/").content.decode()
+    assert "李小红" not in form and 'name="student_name"' not in form
+    client.post(
+        f"/ledgers/studentaid/{record.pk}/edit/",
+        {
+            "unit": cast.district_a.pk,
+            "date": "2023-05-04",
+            "school": "甲区第一小学",
+            "grade": "三年级",
+            "aid_type": "助学金",
+            "amount": "800",
+            "student_name": "改名",
+        },
+    )
+    record.refresh_from_db()
+    assert (record.student_name, record.grade) == ("李小红", "三年级")
+    assert 'name="student_name"' in client.get("/ledgers/studentaid/new/").content.decode()

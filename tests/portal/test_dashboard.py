@@ -193,3 +193,8 @@ def test_an_empty_quarter_points_to_the_latest_quarter_with_records(login, cast)
     assert "2021年第一季度还没有台账记录" in page
     assert 'href="?period=2023Q2"' in page
     assert "还没有台账记录" not in login(cast.clerk_a).get(Q2).content.decode()
+
+
+def test_a_superuser_on_an_empty_database_is_asked_to_create_the_units(login, db):
+    page = login(make_user("root", is_superuser=True)).get("/").content.decode()
+    assert "还没有组织单位,请先在管理后台创建团市委" in page

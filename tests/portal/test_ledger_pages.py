@@ -375,3 +375,13 @@ def test_an_editor_without_the_personal_permission_keeps_the_name_unseen_and_unc
     record.refresh_from_db()
     assert (record.student_name, record.grade) == ("李小红", "三年级")
     assert 'name="student_name"' in client.get("/ledgers/studentaid/new/").content.decode()
+
+
+def test_turning_pages_keeps_the_filters_and_is_not_a_filter_itself(login, cast):
+    for day in range(1, 33):
+        make_record(ThemeDay, cast.school_a, date=dt.date(2023, 3, day % 28 + 1), theme=f"三月团日{day}")
+    client = login(cast.clerk_a)
+    second = client.get("/ledgers/themeday/?page=2").content.decode()
+    assert "共 32 条记录,第 2/2 页" in second
+    filtered = client.get("/ledgers/themeday/?q=三月&page=1").content.decode()
+    assert 'href="?q=%E4%B8%89%E6%9C%88&amp;page=2"' in filtered

@@ -43,14 +43,19 @@ def require(user, ledger: Ledger, action: str) -> None:
         raise PermissionDenied(f"您没有{ACTION_NAMES[action]}“{ledger.sheet_name}”记录的权限")
 
 
+def _with_related(ledger: Ledger):
+    related = [c.name for c in ledger.columns if c.kind in ("unit", "venue")]
+    return ledger.model.objects.select_related(*related)
+
+
 def records(ledger: Ledger, user):
     """The ledger's records the user may see, with the units and venues they name."""
-    related = [c.name for c in ledger.columns if c.kind in ("unit", "venue")]
-    return access.scope(ledger.model.objects.select_related(*related), user)
+    return access.scope(_with_related(ledger), user)
 
 
 def get_record(ledger: Ledger, user, pk: int):
-    return access.get_object_or_404(records(ledger, user), user, pk=pk)
+    """The record if the user may see it; a 404 that confirms nothing otherwise."""
+    return access.get_object_or_404(_with_related(ledger), user, pk=pk)
 
 
 def _masked(ledger: Ledger, user) -> tuple[str, ...]:
@@ -140,7 +145,7 @@ def ledger_list(request, slug):
             "total_cells": total_cells,
             "has_totals": bool(ledger.sum_fields),
             "can_add": request.user.has_perm(ledger.perm("add")),
-            "filtered": form.is_bound,
+            "filtered": any(request.GET.get(name) for name in form.fields),
         },
     )
 

@@ -127,8 +127,9 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     for bucket, row in coverage.items():
         table[bucket]["ceremony_coverage_ytd"] = [row["schools_with_ceremony_ytd"], row["schools"]]
     uncovered = s.top(schools.exclude(held), "name", "parent__name", path_field="path", order_by=[Min("path").asc()])
+    shared = s.shared_names()  # asked whether or not a school is uncovered: the query count stays fixed
     for bucket, rows in uncovered.items():
-        names = [unit_label(row["name"], row["parent__name"], s.shared_names()) for row in rows]
+        names = [unit_label(row["name"], row["parent__name"], shared) for row in rows]
         table[bucket]["schools_without_ceremony_ytd"] = names
     ceremonies = s.records(Ceremony, ytd=True).filter(s.in_ytd)
     table.fill(

@@ -133,7 +133,7 @@ def previous_report(period: Period, unit: Unit):
     candidates = WorkReport.objects.without_files().filter(
         unit=unit, period_start=previous.start, period_end=previous.end
     )
-    return candidates.order_by("-status").prefetch_related("plans").first()
+    return candidates.prefetch_related("plans").first()  # at most one: one report per unit and period
 
 
 def default_text(period: Period, unit: Unit, figures: dict, proposals: list[Proposal], carried=None) -> ReportText:
@@ -250,12 +250,6 @@ def build(period: Period, unit: Unit, text: ReportText | None = None, figures: d
 
 # The Excel annex -------------------------------------------------------------------------------
 
-NON_ADDITIVE = {
-    # distinct counts and states: the total is computed over the whole scope, not added up
-    "students_aided_ytd",
-    "teaching_team_count",
-}
-
 
 @dataclass
 class Column:
@@ -339,9 +333,7 @@ def build_annex(period: Period, unit: Unit, figures: dict | None = None) -> Anne
 
 
 def _additive(figure) -> bool:
-    if figure.kind in ("text", "documents", "rate"):
-        return True
-    return figure.key not in NON_ADDITIVE
+    return not figure.distinct
 
 
 def _activity_sheet(period: Period, unit: Unit, figures: dict) -> Sheet:

@@ -19,10 +19,13 @@ over the whole scope rather than added up, so distinct counts (students aided, s
 
 from __future__ import annotations
 
+from django.apps import apps
+
 from activities import metrics as activities_metrics
 from assistance import metrics as assistance_metrics
 from legal_education import metrics as legal_education_metrics
 from youthwork import metrics
+from youthwork.ledgers import areas as ledger_areas
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -75,7 +78,7 @@ def collect(period: Period, unit: Unit) -> dict:
     previous = period.previous()
     counts = metrics.record_counts(period, unit)
     kids = metrics.children(unit)
-    areas = [area for area, _ledgers in _areas()]
+    areas = [area for area, _ledgers in ledger_areas()]
     figures = {
         "period": _period(period),
         "unit": {"name": unit.name, "code": unit.code or "", "type": unit.unit_type, "words": scope_words(unit)},
@@ -96,12 +99,6 @@ def collect(period: Period, unit: Unit) -> dict:
     rows += [(child.name, {area: counts.get(area, {}).get(child.path, 0) for area in areas}) for child in kids]
     figures["activity"] = [{"name": name, "areas": per, "total": sum(per.values())} for name, per in rows]
     return figures
-
-
-def _areas():
-    from youthwork.ledgers import areas
-
-    return areas()
 
 
 def collect_by_unit(period: Period, unit: Unit) -> dict:
@@ -127,8 +124,6 @@ def changes(figures: dict) -> list[dict]:
     within a year, and a fall in one headline should not be reported four times over). Each entry:
     {"area", "key", "name", "unit", "kind", "previous", "current"}.
     """
-    from django.apps import apps
-
     found = []
     for key, module in AREAS.items():
         area = str(apps.get_app_config(key).verbose_name)

@@ -53,6 +53,7 @@ class Figure:
     unit: str = ""
     span: str = "本期"
     compare: bool = False  # a headline figure: a fall against the previous period is worth reporting
+    distinct: bool = False  # counts each one once over the whole scope: not the sum of its parts
 
     @property
     def label(self) -> str:

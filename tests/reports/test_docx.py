@@ -152,3 +152,14 @@ def test_long_titles_split_where_words_allow():
     assert word.split_title("关于开展 工作的通知") == ["关于开展", "工作的通知"]
     lines = word.split_title("关于进一步加强全市未成年人保护和预防未成年人违法犯罪工作的实施意见")
     assert all(len(line) <= word.TITLE_CHARS_PER_LINE for line in lines) and "".join(lines).startswith("关于")
+
+
+def test_property_elements_follow_the_schema_order_word_insists_on(document):
+    parts = [document.styles.element, document.element]
+    section = document.sections[0]
+    parts += [section.footer._element, section.even_page_footer._element]
+    for part in parts:
+        for tag, sequence in (("w:pPr", word.PPR_ORDER), ("w:rPr", word.RPR_ORDER)):
+            for properties in part.iter(qn(tag)):
+                order = [sequence.index(child.prefix + ":" + child.tag.split("}")[1]) for child in properties]
+                assert order == sorted(order), [child.tag.split("}")[1] for child in properties]

@@ -385,3 +385,8 @@ def test_turning_pages_keeps_the_filters_and_is_not_a_filter_itself(login, cast)
     assert "共 32 条记录,第 2/2 页" in second
     filtered = client.get("/ledgers/themeday/?q=三月&page=1").content.decode()
     assert 'href="?q=%E4%B8%89%E6%9C%88&amp;page=2"' in filtered
+
+
+def test_the_navigation_links_the_reports_for_those_who_may_read_them(login, cast):
+    assert 'href="/reports/">工作报告</a>' in login(cast.city_leader).get("/").content.decode()
+    assert "工作报告" not in login(cast.clerk_a).get("/").content.decode()

@@ -1,0 +1,59 @@
+"""How a record's values read on the pages: numbers grouped, amounts with two decimals, names of minors masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from youthwork.admin import mask_name
+from youthwork.ledgers import Column, Ledger
+
+NUMERIC_KINDS = ("count", "amount")
+
+
+def masks_personal(ledger: Ledger, user) -> bool:
+    return bool(ledger.personal_fields) and not user.has_perm(ledger.perm("view_personal"))
+
+
+def format_count(value) -> str:
+    return "" if value is None else f"{int(value):,}"
+
+
+def format_amount(value) -> str:
+    if value is None:
+        return ""
+    # SQLite sums decimals in floating point: round to cents before formatting (see shared/MEASURED.md).
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def format_value(column: Column, value) -> str:
+    if value is None or value == "":
+        return ""
+    if column.kind == "count":
+        return format_count(value)
+    if column.kind == "amount":
+        return format_amount(value)
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Cell:
+    column: Column
+    text: str
+
+    @property
+    def numeric(self) -> bool:
+        return self.column.kind in NUMERIC_KINDS
+
+
+def cells(record, columns, *, masked: tuple[str, ...] = ()) -> list[Cell]:
+    """The record's values as text, column by column; `masked` columns read as 张**."""
+    row = []
+    for column in columns:
+        value = getattr(record, column.name)
+        text = mask_name(value) if column.name in masked else format_value(column, value)
+        row.append(Cell(column, text))
+    return row

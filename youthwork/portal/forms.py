@@ -1,0 +1,123 @@
+"""Forms derived from a ledger's registry entry: the record form and the list's filter form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+
+from youthwork import access
+from youthwork.ledgers import Ledger
+from youthwork.models import Unit, Venue
+
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (type=date sends 2023-05-04)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATE_FORMAT)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units indented by their depth in the tree, so that a subtree reads as one."""
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return "\u3000" * max(obj.depth - 1, 0) + obj.name
+
+
+class VenueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Venue) -> str:
+        return f"{obj.name}({obj.unit.name})"
+
+
+def _formfield(db_field: models.Field, **kwargs):
+    if isinstance(db_field, models.DateField):
+        kwargs["widget"] = DateInput()
+    elif isinstance(db_field, models.ForeignKey) and db_field.related_model is Unit:
+        kwargs["form_class"] = UnitChoiceField
+    elif isinstance(db_field, models.ForeignKey) and db_field.related_model is Venue:
+        kwargs["form_class"] = VenueChoiceField
+    return db_field.formfield(**kwargs)
+
+
+class LedgerRecordForm(forms.ModelForm):
+    """The base of every ledger's form; the fields come from the registry (see record_form_class)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, field in self.fields.items():
+            label = field.label
+            field.error_messages["required"] = (
+                f"请选择{label}" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else f"请填写{label}"
+            )
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"{label}不是有效的日期,请按 2023-05-04 的格式填写"
+            if isinstance(field, forms.ModelChoiceField):
+                field.error_messages["invalid_choice"] = f"所选{label}不存在,或不在您的管理范围内"
+            if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+                field.choices = [("", "请选择" if field.required else "(不填)"), *field.choices[1:]]
+            if name == "note":
+                field.widget.attrs["rows"] = 2
+        if isinstance(self.fields.get("unit"), forms.ModelChoiceField):
+            self.fields["unit"].queryset = access.editable_units(user)
+        if isinstance(self.fields.get("venue"), forms.ModelChoiceField):
+            self.fields["venue"].queryset = access.scope(Venue.objects.select_related("unit"), user)
+            self.fields["venue"].empty_label = "(不填)"
+        if isinstance(self.fields.get("unit"), forms.ModelChoiceField):
+            self.fields["unit"].empty_label = "请选择"
+
+    def save(self, commit=True):
+        record = super().save(commit=False)
+        if record.pk is None:
+            record.created_by = self.user
+        record.updated_by = self.user
+        if commit:
+            record.save()
+        return record
+
+
+def record_form_class(ledger: Ledger, *, hide: tuple[str, ...] = ()) -> type[LedgerRecordForm]:
+    """The ModelForm of a ledger: its columns in the dictionary's order, minus `hide`."""
+    fields = [name for name in ledger.field_names if name not in hide]
+    return forms.modelform_factory(ledger.model, form=LedgerRecordForm, fields=fields, formfield_callback=_formfield)
+
+
+class FilterForm(forms.Form):
+    """The list's filters: unit (with its descendants), date range, the ledger's choice columns, text search."""
+
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    unit = UnitChoiceField(label="单位(含下级)", queryset=Unit.objects.none(), required=False, empty_label="全部")
+    date_from = forms.DateField(label="开始日期", required=False, widget=DateInput())
+    date_to = forms.DateField(label="结束日期", required=False, widget=DateInput())
+
+    def __init__(self, data, *, ledger: Ledger, user, search_labels: list[str]):
+        super().__init__(data)
+        self.ledger = ledger
+        self.fields["unit"].queryset = access.visible_units(user)
+        self.fields["unit"].error_messages["invalid_choice"] = "所选单位不存在,或不在您的管理范围内"
+        for name in ("date_from", "date_to"):
+            self.fields[name].error_messages["invalid"] = f"{self.fields[name].label}不是有效的日期"
+        self.fields["q"].widget.attrs["placeholder"] = "、".join(search_labels) if search_labels else "关键词"
+        for column in ledger.columns:
+            if column.kind == "choice":
+                self.fields[column.name] = forms.ChoiceField(
+                    label=column.header,
+                    required=False,
+                    choices=[("", "全部"), *((choice, choice) for choice in column.choices)],
+                )
+                self.fields[column.name].error_messages["invalid_choice"] = f"{column.header}没有“%(value)s”这一项"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "结束日期不能早于开始日期")
+        return cleaned
+
+    @property
+    def choice_names(self) -> list[str]:
+        return [c.name for c in self.ledger.columns if c.kind == "choice"]

@@ -1,0 +1,245 @@
+"""The ledger pages: one list, detail, create, edit and delete view for every ledger of the registry."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from youthwork import access
+from youthwork.ledgers import Ledger, get_ledger
+from youthwork.locks import lock_checker
+from youthwork.portal.display import cells, format_amount, format_count, masks_personal
+from youthwork.portal.forms import FilterForm, record_form_class
+
+PAGE_SIZE = 30
+
+ACTION_NAMES = {"add": "新增", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def ledger_or_404(slug: str) -> Ledger:
+    try:
+        ledger = get_ledger(slug)
+    except LookupError as exc:
+        raise Http404("没有这个台账") from exc
+    if ledger.slug != slug:  # sheet names are for the importer; URLs use the slug
+        raise Http404("没有这个台账")
+    return ledger
+
+
+def require(user, ledger: Ledger, action: str) -> None:
+    if not user.has_perm(ledger.perm(action)):
+        raise PermissionDenied(f"您没有{ACTION_NAMES[action]}“{ledger.sheet_name}”记录的权限")
+
+
+def _with_related(ledger: Ledger):
+    related = [c.name for c in ledger.columns if c.kind in ("unit", "venue")]
+    return ledger.model.objects.select_related(*related)
+
+
+def records(ledger: Ledger, user):
+    """The ledger's records the user may see, with the units and venues they name."""
+    return access.scope(_with_related(ledger), user)
+
+
+def get_record(ledger: Ledger, user, pk: int):
+    """The record if the user may see it; a 404 that confirms nothing otherwise."""
+    return access.get_object_or_404(_with_related(ledger), user, pk=pk)
+
+
+def _masked(ledger: Ledger, user) -> tuple[str, ...]:
+    return ledger.personal_fields if masks_personal(ledger, user) else ()
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def _list_url(ledger: Ledger) -> str:
+    return reverse("portal:ledger_list", args=[ledger.slug])
+
+
+def _search(queryset, ledger: Ledger, text: str, masked: tuple[str, ...]):
+    fields = ["unit__name", *ledger.search_fields, *(f for f in ledger.personal_fields if f not in masked)]
+    words = text.split()
+    for word in words:
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
+    return queryset
+
+
+def _search_labels(ledger: Ledger, masked: tuple[str, ...]) -> list[str]:
+    names = [*ledger.search_fields, *(f for f in ledger.personal_fields if f not in masked)]
+    return ["单位名称", *(ledger.column(n).header for n in names if n in ledger.field_names and n != "note")]
+
+
+@login_required
+def ledger_list(request, slug):
+    ledger = ledger_or_404(slug)
+    require(request.user, ledger, "view")
+    masked = _masked(ledger, request.user)
+    queryset = records(ledger, request.user)
+    labels = _search_labels(ledger, masked)
+    form = FilterForm(request.GET or None, ledger=ledger, user=request.user, search_labels=labels)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["unit"]:
+            queryset = queryset.within(data["unit"])
+        if data["date_from"]:
+            queryset = queryset.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            queryset = queryset.filter(date__lte=data["date_to"])
+        for name in form.choice_names:
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        if data["q"].strip():
+            queryset = _search(queryset, ledger, data["q"], masked)
+    elif form.is_bound:
+        queryset = queryset.none()
+
+    # Totals of every filtered row (not just this page) and the row count, in one aggregate query.
+    totals = queryset.aggregate(_count=Count("pk"), **{name: Sum(name) for name in ledger.sum_fields})
+    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator.count = totals.pop("_count")
+    page = paginator.get_page(request.GET.get("page"))
+
+    columns = [c for c in ledger.columns if c.name != "note"]
+    check = lock_checker()
+    rows = [
+        {
+            "record": record,
+            "cells": cells(record, columns, masked=masked),
+            "locked": bool(check(record.unit, record.date)),
+        }
+        for record in page.object_list
+    ]
+    total_cells = []
+    for column in columns:
+        text = None
+        if column.name in totals:
+            value = totals[column.name] or 0
+            text = format_amount(value) if column.kind == "amount" else format_count(value)
+        total_cells.append({"column": column, "text": text})
+    return render(
+        request,
+        "portal/ledger_list.html",
+        {
+            "ledger": ledger,
+            "form": form,
+            "columns": columns,
+            "rows": rows,
+            "page": page,
+            "total_cells": total_cells,
+            "has_totals": bool(ledger.sum_fields),
+            "can_add": request.user.has_perm(ledger.perm("add")),
+            "filtered": any(request.GET.get(name) for name in form.fields),
+        },
+    )
+
+
+def _detail_context(request, ledger: Ledger, record, lock: str | None):
+    masked = _masked(ledger, request.user)
+    return {
+        "ledger": ledger,
+        "record": record,
+        "cells": cells(record, ledger.columns, masked=masked),
+        "lock": lock,
+        "can_change": not lock and request.user.has_perm(ledger.perm("change")),
+        "can_delete": not lock and request.user.has_perm(ledger.perm("delete")),
+        "back": _safe_next(request, _list_url(ledger)),
+    }
+
+
+@login_required
+def ledger_detail(request, slug, pk):
+    ledger = ledger_or_404(slug)
+    require(request.user, ledger, "view")
+    record = get_record(ledger, request.user, pk)
+    return render(request, "portal/ledger_detail.html", _detail_context(request, ledger, record, record.locked_by()))
+
+
+def _save_and_redirect(request, ledger: Ledger, form, verb: str):
+    record = form.save()
+    messages.success(request, f"已{verb}“{ledger.sheet_name}”记录:{record.unit} {record.date:%Y-%m-%d}")
+    if "_addanother" in request.POST:
+        return redirect("portal:ledger_create", ledger.slug)
+    return redirect(_safe_next(request, _list_url(ledger)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_create(request, slug):
+    ledger = ledger_or_404(slug)
+    require(request.user, ledger, "add")
+    form_class = record_form_class(ledger)
+    if request.method == "POST":
+        form = form_class(request.POST, user=request.user)
+        if form.is_valid():
+            return _save_and_redirect(request, ledger, form, "新增")
+    else:
+        home = access.home_unit(request.user)
+        initial = {"date": timezone.localdate()}
+        if home is not None and access.editable_units(request.user).filter(pk=home.pk).exists():
+            initial["unit"] = home.pk
+        form = form_class(initial=initial, user=request.user)
+    return render(
+        request,
+        "portal/ledger_form.html",
+        {"ledger": ledger, "form": form, "record": None, "back": _safe_next(request, _list_url(ledger))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_edit(request, slug, pk):
+    ledger = ledger_or_404(slug)
+    require(request.user, ledger, "view")
+    record = get_record(ledger, request.user, pk)
+    require(request.user, ledger, "change")
+    if lock := record.locked_by():
+        # A record covered by a final report is shown read-only; nothing posted is applied.
+        return render(request, "portal/ledger_detail.html", _detail_context(request, ledger, record, lock))
+    # Users who may not read the names of minors edit the rest of the record; the name stays as it is.
+    form_class = record_form_class(ledger, hide=_masked(ledger, request.user))
+    if request.method == "POST":
+        form = form_class(request.POST, instance=record, user=request.user)
+        if form.is_valid():
+            return _save_and_redirect(request, ledger, form, "修改")
+    else:
+        form = form_class(instance=record, user=request.user)
+    return render(
+        request,
+        "portal/ledger_form.html",
+        {"ledger": ledger, "form": form, "record": record, "back": _safe_next(request, _list_url(ledger))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_delete(request, slug, pk):
+    ledger = ledger_or_404(slug)
+    require(request.user, ledger, "view")
+    record = get_record(ledger, request.user, pk)
+    require(request.user, ledger, "delete")
+    if lock := record.locked_by():
+        return render(request, "portal/ledger_detail.html", _detail_context(request, ledger, record, lock))
+    if request.method == "POST":
+        label = f"{record.unit} {record.date:%Y-%m-%d}"
+        record.delete()
+        messages.success(request, f"已删除“{ledger.sheet_name}”记录:{label}")
+        return redirect(_safe_next(request, _list_url(ledger)))
+    context = _detail_context(request, ledger, record, None)
+    return render(request, "portal/ledger_delete.html", context)

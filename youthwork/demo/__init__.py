@@ -282,7 +282,8 @@ def _rows(units: dict[str, Unit], venues: dict[str, Venue]) -> dict[str, list[di
             ("T0202", None),
         )
     ):
-        start = dt.date(YEAR, 7, 8 + index)
+        # Most summer sites open in the last days of June, so the second-quarter report can name them.
+        start = dt.date(YEAR, 6, 26 + index) if index < 4 else dt.date(YEAR, 7, 10)
         add(
             "支教点",
             code,
@@ -299,7 +300,7 @@ def _rows(units: dict[str, Unit], venues: dict[str, Venue]) -> dict[str, list[di
     for code in DISTRICTS:
         for kind in ("政务实习", "乡村振兴志愿", "企业实践"):
             posts = rng.randint(20, 80)
-            add("返家乡实践", code, dt.date(YEAR, 7, 15), post_type=kind, posts=posts, students=rng.randint(10, posts))
+            add("返家乡实践", code, dt.date(YEAR, 6, 28), post_type=kind, posts=posts, students=rng.randint(10, posts))
 
     forms = ["专家授课", "法治讲座", "模拟法庭"]
     for month in range(3, 13):

@@ -207,6 +207,16 @@ class LedgerRecord(models.Model):
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.unit} {self.date:%Y-%m-%d}"
 
+    def unique_error_message(self, model_class, unique_check):
+        # Django's "包含 填报单位，日期 和 类型 的 … 已经存在。" tells staff little about what to do.
+        if len(unique_check) > 1:
+            labels = "、".join(str(model_class._meta.get_field(name).verbose_name) for name in unique_check)
+            return ValidationError(
+                f"已有一条{labels}都相同的{model_class._meta.verbose_name}记录,请修改那条记录,不要重复填报",
+                code="unique_together",
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     def locked_by(self, check=None) -> str | None:
         """Why this record may not change (a final report covers it, as stored or as edited), or None.
 

@@ -193,7 +193,7 @@ def test_a_second_record_with_the_same_natural_key_is_refused(login, cast):
     client = login(cast.clerk_a)
     client.post("/ledgers/themeday/new/", theme_day_form(cast.district_a))
     response = client.post("/ledgers/themeday/new/", theme_day_form(cast.district_a))
-    assert "的 主题团队日 已经存在" in errors_of(response)
+    assert "已有一条填报单位、日期、类型、主题都相同的主题团队日记录,请修改那条记录,不要重复填报" in errors_of(response)
     assert ThemeDay.objects.count() == 1
 
 

@@ -124,7 +124,7 @@ def test_a_second_record_with_the_same_natural_key_is_refused(cast):
         purpose="助学金",
     )
     message = errors_of(twin)["__all__"][0]
-    assert "已经存在" in message and "捐赠方" in message
+    assert message == "已有一条填报单位、日期、捐赠方、用途都相同的希望工程募捐记录,请修改那条记录,不要重复填报"
 
 
 def test_only_the_root_unit_may_have_no_parent(cast):

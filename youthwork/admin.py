@@ -1,5 +1,6 @@
 """Admin data entry: one scoped base for every model that belongs to a unit, one LedgerAdmin for all ledgers."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -7,6 +8,7 @@ from django.http import Http404
 
 from youthwork import access
 from youthwork.admin_importing import SheetImportExportMixin
+from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger
 from youthwork.locks import lock_checker
 from youthwork.models import Unit, User, Venue
@@ -51,6 +53,8 @@ class LedgerAdmin(SheetImportExportMixin, ScopedAdmin):
 
     date_hierarchy = "date"
     list_per_page = 50
+    # The admin would give these CharFields its text input; the field's own form field takes a list.
+    formfield_overrides = {MultiChoiceField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
 
     @property

@@ -246,3 +246,17 @@ def test_a_user_of_no_unit_sees_nothing(cast, login):
     response = login(drifter).get(admin_url(LEDGERS[0]))
     assert list(response.context["cl"].result_list) == []
     assert login(drifter).get(admin_url(LEDGERS[0], f"{record.pk}/change/")).status_code == 404
+
+
+def test_multi_choice_columns_are_checkboxes_in_the_admin_and_save(cast, login):
+    from activities.models import CounsellorContest
+
+    contest = make_record(CounsellorContest, cast.school_a, formats=["现场答题"])
+    client = login(cast.admin_a)
+    url = admin_url(CounsellorContest.ledger, f"{contest.pk}/change/")
+    assert 'type="checkbox" name="formats" value="现场答题"' in client.get(url).content.decode()
+    data = {"unit": cast.school_a.pk, "date": "2023-05-04", "name": contest.name, "contestants": "8"}
+    response = client.post(url, {**data, "formats": ["情景答辩", "现场答题"]})
+    assert response.status_code == 302
+    contest.refresh_from_db()
+    assert contest.formats == ["现场答题", "情景答辩"]

@@ -10,6 +10,8 @@ times, each in a fresh process:
 - `import_workbook` of the file into an empty ledger (what an admin's first import of a quarter does);
 - the same import again (every row unchanged: what a second run costs);
 - a dry run of the file into an empty ledger (the admin's preview: every check, nothing written).
+Every record written also gets its history row (django-simple-history, written in bulk), so the import
+times include writing the history.
 It prints seconds (median of the runs), rows per second, the ratio to openpyxl and the peak memory of
 the importing process: its peak resident set size (`resource.getrusage(...).ru_maxrss`), which counts
 everything the process holds - Python, Django, calamine's Rust-side cells - not only Python objects.
@@ -79,18 +81,25 @@ def measure_import(path: str, clear: bool, dry_run: bool = False) -> dict:
     import django
 
     django.setup()
+    from django.db import connection
+
     from activities.models import OnlineLesson
     from youthwork.importing import import_workbook
 
     if clear:
-        OnlineLesson.objects.all().delete()
+        # A scratch database: empty the ledger and its history in one statement each (a queryset delete
+        # would write a deletion row into the history for each of the records).
+        with connection.cursor() as cursor:
+            for model in (OnlineLesson.history.model, OnlineLesson):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     started = time.perf_counter()
-    outcome = import_workbook(Path(path).read_bytes(), dry_run=dry_run)
+    outcome = import_workbook(Path(path).read_bytes(), dry_run=dry_run, file_name=Path(path).name)
     seconds = time.perf_counter() - started
     if outcome.errors:
         raise SystemExit("\n".join(outcome.lines()[:20]))
     sheet = outcome.sheets[0]
-    return {"seconds": seconds, "created": sheet.created, "unchanged": sheet.unchanged}
+    history = OnlineLesson.history.count()
+    return {"seconds": seconds, "created": sheet.created, "unchanged": sheet.unchanged, "history": history}
 
 
 def child(kind: str, path: str, database_url: str) -> dict:
@@ -189,9 +198,10 @@ def main():
         peak = max(run["peak_mb"] for run in runs[kind])
         print(f"{label:<44}{seconds:>9.2f}{args.rows / seconds:>10,.0f}{seconds / base:>8.2f}{peak:>10.0f}")
     print(f"\nmedian of {args.runs} runs; peak MB = the process's peak resident set size (ru_maxrss)")
-    created = runs["import"][-1]["created"]
-    unchanged = runs["reimport"][-1]["unchanged"]
-    print(f"last import created {created:,} records; the re-import found {unchanged:,} unchanged")
+    created, history = runs["import"][-1]["created"], runs["import"][-1]["history"]
+    unchanged, history_after = runs["reimport"][-1]["unchanged"], runs["reimport"][-1]["history"]
+    print(f"last import created {created:,} records and {history:,} history rows; ", end="")
+    print(f"the re-import found {unchanged:,} unchanged and left {history_after:,} history rows")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.http import Http404
 
 from youthwork import access
+from youthwork.admin_history import HistoryAdmin
 from youthwork.admin_importing import SheetImportExportMixin
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger
@@ -48,7 +49,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class LedgerAdmin(SheetImportExportMixin, ScopedAdmin):
+class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
     """The admin of every ledger, derived from its registry entry (youthwork.ledgers); import/export in XLSX."""
 
     date_hierarchy = "date"
@@ -63,6 +64,9 @@ class LedgerAdmin(SheetImportExportMixin, ScopedAdmin):
 
     def _masks_personal(self, request) -> bool:
         return bool(self.ledger.personal_fields) and not request.user.has_perm(self.ledger.perm("view_personal"))
+
+    def history_masked_fields(self, request):
+        return self.ledger.personal_fields if self._masks_personal(request) else ()
 
     def get_list_display(self, request):
         shown = [name for name in self.ledger.field_names if name != "note"]
@@ -139,7 +143,7 @@ def mask_name(name: str) -> str:
 
 
 @admin.register(Unit)
-class UnitAdmin(SheetImportExportMixin, ScopedAdmin):
+class UnitAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
     unit_field = "self"
     list_display = ("indented_name", "unit_type", "code", "parent")
     list_filter = ("unit_type",)
@@ -164,7 +168,7 @@ class UnitAdmin(SheetImportExportMixin, ScopedAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(SheetImportExportMixin, ScopedAdmin):
+class VenueAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
     list_display = ("name", "unit", "venue_type", "opened_on", "provides_lodging")
     list_filter = ("venue_type", ("unit", admin.RelatedOnlyFieldListFilter), "provides_lodging")
     search_fields = ("name", "unit__name")

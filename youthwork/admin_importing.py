@@ -175,7 +175,7 @@ class WorkbookImportAdmin(admin.ModelAdmin):
         data, file_name = bytes(upload.content), upload.file_name
         upload.delete()
         try:
-            outcome = import_workbook(data, user=request.user)
+            outcome = import_workbook(data, user=request.user, file_name=file_name)
         except WorkbookUnreadable as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(request.path)

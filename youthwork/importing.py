@@ -8,6 +8,8 @@ Rules (shared/DATA_DICTIONARY.md, "Common rules for every sheet"):
 - cells are cleaned by the sheet's django-import-export widgets (youthwork/resources.py); model rules
   come from the models (clean_fields() and clean(), with one preloaded lock checker);
 - a natural key that exists updates that record; an unchanged row writes nothing;
+- every record written gets its history row (django-simple-history): the importing user, the time of
+  the import and the reason `导入工作簿 <file name>`; an unchanged row adds none;
 - a workbook is one transaction: any error anywhere and nothing is written; every error names
   `工作表 <sheet> 第<row>行 <column>: <reason>` with the Excel row number the user sees.
 
@@ -28,6 +30,7 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from youthwork.locks import lock_checker
 from youthwork.models import ImportUpload, LedgerRecord, Unit
@@ -116,16 +119,17 @@ class ImportOutcome:
         ]
 
 
-def import_workbook(data: bytes, user=None, dry_run: bool = False) -> ImportOutcome:
+def import_workbook(data: bytes, user=None, dry_run: bool = False, file_name: str = "") -> ImportOutcome:
     """Import every recognised sheet of an .xlsx workbook as `user` (None: full scope), all or nothing.
 
-    Raises WorkbookUnreadable when the bytes are not a readable .xlsx workbook.
+    `file_name` is recorded in the history of every record written. Raises WorkbookUnreadable when the
+    bytes are not a readable .xlsx workbook.
     """
     book = open_workbook(data)
     known = {sheet.name for sheet in sheets()}
     unrecognised = [name for name in book.sheet_names if name not in known and name != INSTRUCTIONS_SHEET]
     items = [(sheet, _loader(book, sheet.name)) for sheet in sheets() if sheet.name in book.sheet_names]
-    return import_sheets(items, user, dry_run, unrecognised)
+    return import_sheets(items, user, dry_run, unrecognised, file_name=file_name)
 
 
 def _loader(book, name):
@@ -137,9 +141,10 @@ def import_sheets(
     user=None,
     dry_run: bool = False,
     unrecognised: Iterable[str] = (),
+    file_name: str = "",
 ) -> ImportOutcome:
     """Import sheets (in the order given) in one transaction, rolled back on any error or a dry run."""
-    run = _Run(user, dry_run)
+    run = _Run(user, dry_run, file_name)
     try:
         with transaction.atomic():
             for sheet, raw in items:
@@ -188,9 +193,10 @@ class _Table:
 
 
 class _Run:
-    def __init__(self, user, dry_run: bool):
+    def __init__(self, user, dry_run: bool, file_name: str = ""):
         self.user = user
         self.dry_run = dry_run
+        self.reason = f"导入工作簿 {file_name}".strip()  # the history's change reason
         self.lookups = Lookups(user)
         self.check_lock = lock_checker()
         self.errors: list[RowError] = []
@@ -554,10 +560,12 @@ class _KeyedImport:
         if self.is_ledger and not self.job.may_write():
             self.creates, self.updates = [], []
             return
+        job = self.job
+        history = {"default_user": job.user, "default_change_reason": job.reason, "default_date": job.now}
         if self.creates:
-            self.model._default_manager.bulk_create(self.creates, batch_size=1000)
+            bulk_create_with_history(self.creates, self.model, batch_size=1000, **history)
         if self.updates:
-            self.model._default_manager.bulk_update(self.updates, self.update_fields, batch_size=500)
+            bulk_update_with_history(self.updates, self.model, self.update_fields, batch_size=500, **history)
         self.creates, self.updates = [], []
 
 
@@ -680,6 +688,7 @@ class _UnitsImport:
             self.fail(row, errors)
             return
         moved = found is not None and found.parent_id != unit.parent_id
+        unit._history_user, unit._change_reason = self.job.user, self.job.reason
         unit.save()
         if moved:
             self.units.reload()  # the subtree's paths changed

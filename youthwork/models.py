@@ -10,8 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 PATH_STEP = 7  # each unit adds "0000042/" to the materialised path
+
+
+class History(HistoricalRecords):
+    """django-simple-history's change records, named in Chinese (网上团队课修改记录) and without permissions
+    of their own: whoever may see a record sees its history (youthwork.history)."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["verbose_name"] = options["verbose_name_plural"] = f"{model._meta.verbose_name}修改记录"
+        options["default_permissions"] = ()
+        return options
 
 
 class Unit(models.Model):
@@ -46,6 +58,9 @@ class Unit(models.Model):
     )
     # Materialised path of zero-padded ids ("0000001/0000004/"): a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    # The path is derived from the parent (and written after the row by save()), so it is not recorded.
+    history = History(excluded_fields=["path"])
 
     class Meta:
         verbose_name = "组织单位"
@@ -126,6 +141,8 @@ class Venue(models.Model):
     provides_lodging = models.BooleanField("提供食宿", default=False)
     note = models.TextField("备注", blank=True)
 
+    history = History()
+
     class Meta:
         verbose_name = "阵地"
         verbose_name_plural = "阵地"
@@ -197,6 +214,8 @@ class LedgerRecord(models.Model):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = LedgerQuerySet.as_manager()
+    # Every ledger gets its historical model; who and when are the history's own user and date.
+    history = History(inherit=True, excluded_fields=["created_by", "created_at", "updated_by", "updated_at"])
 
     class Meta:
         abstract = True

@@ -594,7 +594,12 @@ class SheetResource(resources.ModelResource):
         from youthwork import importing
 
         user = kwargs.get("user") or self.user
-        outcome = importing.import_sheets([(self.sheet, importing.raw_sheet_of(dataset, self.sheet))], user, dry_run)
+        outcome = importing.import_sheets(
+            [(self.sheet, importing.raw_sheet_of(dataset, self.sheet))],
+            user,
+            dry_run,
+            file_name=kwargs.get("file_name") or "",
+        )
         return importing.as_import_export_result(outcome)
 
     # Export: native values (dates, numbers), the names the importer resolves, personal data masked.

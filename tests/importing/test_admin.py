@@ -154,6 +154,8 @@ def test_a_ledger_is_imported_from_its_admin_in_two_steps(cast, login):
     assert "导入完成。网上团队课: 新增 2, 更新 0, 未变 0, 错误 0" in response.content.decode()
     assert OnlineLesson.objects.count() == 2
     assert not ImportUpload.objects.exists()
+    history = OnlineLesson.history.values_list("history_type", "history_user", "history_change_reason")
+    assert set(history) == {("+", cast.admin_a.pk, "导入工作簿 a.xlsx")}
 
 
 def test_the_ledger_admin_import_shows_the_workbook_importers_errors(cast, login):

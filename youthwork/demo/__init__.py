@@ -12,12 +12,14 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, User, Venue
 from youthwork.roles import ADMIN, CLERK, LEADER
 
 DEMO_PASSWORD = "youthwork-demo"
+DEMO_REASON = "演示数据"  # the change reason in the history of everything the loader creates
 YEAR = 2023
 
 # (code, name, type, parent code)
@@ -467,23 +469,27 @@ def load_demo() -> dict[str, tuple[int, int]]:
     units: dict[str, Unit] = {}
     created = 0
     for code, name, unit_type, parent in UNITS:
-        unit, was_created = Unit.objects.get_or_create(
-            code=code, defaults={"name": name, "unit_type": unit_type, "parent": units.get(parent)}
-        )
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            unit = Unit(code=code, name=name, unit_type=unit_type, parent=units.get(parent))
+            unit._change_reason = DEMO_REASON
+            unit.save()
+            created += 1
         units[code] = unit
-        created += was_created
     summary["组织单位"] = (created, Unit.objects.count())
 
     venues: dict[str, Venue] = {}
     created = 0
     for code, name, venue_type, opened_on, lodging in VENUES:
-        venue, was_created = Venue.objects.get_or_create(
-            unit=units[code],
-            name=name,
-            defaults={"venue_type": venue_type, "opened_on": opened_on, "provides_lodging": lodging},
-        )
+        venue = Venue.objects.filter(unit=units[code], name=name).first()
+        if venue is None:
+            venue = Venue(
+                unit=units[code], name=name, venue_type=venue_type, opened_on=opened_on, provides_lodging=lodging
+            )
+            venue._change_reason = DEMO_REASON
+            venue.save()
+            created += 1
         venues[name] = venue
-        created += was_created
     summary["阵地"] = (created, Venue.objects.count())
 
     created = 0
@@ -520,6 +526,6 @@ def load_demo() -> dict[str, tuple[int, int]]:
             record = model(**row, created_by=author, updated_by=author)
             record.clean_fields()  # the generator keeps the cross-field rules; no lock applies to fresh demo data
             fresh.append(record)
-        model.objects.bulk_create(fresh, batch_size=500)
+        bulk_create_with_history(fresh, model, batch_size=500, default_user=author, default_change_reason=DEMO_REASON)
         summary[ledger.sheet_name] = (len(fresh), model.objects.count())
     return summary

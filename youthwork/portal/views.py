@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from youthwork import access
+from youthwork import access, history
 from youthwork.ledgers import Ledger, get_ledger
 from youthwork.locks import lock_checker
 from youthwork.portal.display import cells, format_amount, format_count, masks_personal
@@ -150,8 +150,10 @@ def ledger_list(request, slug):
     )
 
 
-def _detail_context(request, ledger: Ledger, record, lock: str | None):
+def _detail_context(request, ledger: Ledger, record, lock: str | None, *, with_history: bool = True):
     masked = _masked(ledger, request.user)
+    # 修改记录: the record was found in the user's scope, so its history is theirs to read (names masked alike).
+    changes = history.entries(ledger.model, history.rows_of(record), masked=masked) if with_history else []
     return {
         "ledger": ledger,
         "record": record,
@@ -160,6 +162,7 @@ def _detail_context(request, ledger: Ledger, record, lock: str | None):
         "can_change": not lock and request.user.has_perm(ledger.perm("change")),
         "can_delete": not lock and request.user.has_perm(ledger.perm("delete")),
         "back": _safe_next(request, _list_url(ledger)),
+        "history": changes,
     }
 
 
@@ -172,6 +175,11 @@ def ledger_detail(request, slug, pk):
 
 
 def _save_and_redirect(request, ledger: Ledger, form, verb: str):
+    if form.instance.pk is not None and not form.has_changed():
+        # Nothing to write, and nothing for the record's history (修改记录) to show.
+        record = form.instance
+        messages.info(request, f"“{ledger.sheet_name}”记录没有改动:{record.unit} {record.date:%Y-%m-%d}")
+        return redirect(_safe_next(request, _list_url(ledger)))
     record = form.save()
     messages.success(request, f"已{verb}“{ledger.sheet_name}”记录:{record.unit} {record.date:%Y-%m-%d}")
     if "_addanother" in request.POST:
@@ -241,5 +249,5 @@ def ledger_delete(request, slug, pk):
         record.delete()
         messages.success(request, f"已删除“{ledger.sheet_name}”记录:{label}")
         return redirect(_safe_next(request, _list_url(ledger)))
-    context = _detail_context(request, ledger, record, None)
+    context = _detail_context(request, ledger, record, None, with_history=False)
     return render(request, "portal/ledger_delete.html", context)

@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(f"用户“{user}”不存在")
         data = _read(Path(path))
         try:
-            outcome = import_workbook(data, user=importer, dry_run=dry_run)
+            outcome = import_workbook(data, user=importer, dry_run=dry_run, file_name=Path(path).name)
         except WorkbookUnreadable as exc:
             raise CommandError(f"无法读取工作簿:{exc}", returncode=2) from exc
         for line in outcome.lines():

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 
 from reports.models import PlanItem, ProblemItem, WorkReport
 from youthwork import access
@@ -86,21 +87,31 @@ def item_formset(model, *, extra: int = 1):
     )
 
 
+def _position(form) -> float:
+    """Where an item goes: by its 序号; one whose 序号 was cleared goes last."""
+    order = form.cleaned_data.get("order")
+    return float("inf") if order is None else order
+
+
 class ItemFormSets:
     """The 存在的主要问题 and 下一步工作打算 formsets of a report, saved in the editor's order."""
 
     def __init__(self, data=None, *, instance, problems=(), plans=()):
-        problems, plans = list(problems), list(plans)
-        self.problems = item_formset(ProblemItem, extra=len(problems) + 1)(
-            data, instance=instance, prefix="problems", initial=self._initial(problems)
-        )
-        self.plans = item_formset(PlanItem, extra=len(plans) + 1)(
-            data, instance=instance, prefix="plans", initial=self._initial(plans)
-        )
+        self.problems = self._formset(ProblemItem, "problems", data, instance, list(problems))
+        self.plans = self._formset(PlanItem, "plans", data, instance, list(plans))
 
     @staticmethod
-    def _initial(items) -> list[dict]:
-        return [{"order": index, "heading": item.heading, "text": item.text} for index, item in enumerate(items, 1)]
+    def _formset(model, prefix, data, instance, offered):
+        # The offered items follow the saved ones, and the blank row shows the next number (after the
+        # highest saved one): an item typed there goes last, as it appears, not first with the model's 0.
+        last = 0
+        if instance.pk:
+            last = model.objects.filter(report=instance).aggregate(last=Max("order"))["last"] or 0
+        initial = [
+            {"order": last + index, "heading": item.heading, "text": item.text} for index, item in enumerate(offered, 1)
+        ]
+        initial.append({"order": last + len(offered) + 1})
+        return item_formset(model, extra=len(offered) + 1)(data, instance=instance, prefix=prefix, initial=initial)
 
     def __iter__(self):
         return iter((self.problems, self.plans))
@@ -115,7 +126,7 @@ class ItemFormSets:
             formset.save(commit=False)
             for obj in formset.deleted_objects:
                 obj.delete()
-            ordered = sorted(kept, key=lambda form: (form.cleaned_data.get("order") or 0, formset.forms.index(form)))
+            ordered = sorted(kept, key=lambda form: (_position(form), formset.forms.index(form)))
             for position, form in enumerate(ordered, start=1):
                 item = form.instance
                 item.report = report

@@ -28,19 +28,29 @@ def lock_message(report) -> str:
     )
 
 
+def _covering(finals, unit, date: dt.date):
+    if unit is None or date is None:
+        return None
+    for report in finals:
+        if report.period_start <= date <= report.period_end and unit.path.startswith(report.unit.path):
+            return report
+    return None
+
+
 def lock_checker() -> LockCheck:
     """A function (unit, date) -> message or None, after loading the final reports in one query."""
     finals = _final_reports()
 
     def check(unit, date: dt.date) -> str | None:
-        if unit is None or date is None:
-            return None
-        for report in finals:
-            if report.period_start <= date <= report.period_end and unit.path.startswith(report.unit.path):
-                return lock_message(report)
-        return None
+        report = _covering(finals, unit, date)
+        return lock_message(report) if report is not None else None
 
     return check
+
+
+def locking_report(unit, date: dt.date):
+    """The final report that locks (unit, date), or None (for pages that link to it)."""
+    return _covering(_final_reports(), unit, date)
 
 
 def find_lock(unit, date: dt.date) -> str | None:

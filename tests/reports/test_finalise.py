@@ -98,3 +98,15 @@ def test_a_final_report_cannot_be_edited(town, login, final):
     assert "已定稿,不能修改" in response.content.decode()
     final.refresh_from_db()
     assert final.title == WorkReport.DEFAULT_TITLE
+
+
+def test_a_locked_record_links_to_the_report_that_locks_it_for_those_who_may_open_it(town, login, final):
+    record = OnlineLesson.objects.get(unit=town.town_a, date=dt.date(2023, 4, 1))
+    link = f'href="/reports/{final.pk}/"'
+    for path in (f"/ledgers/onlinelesson/{record.pk}/", f"/ledgers/onlinelesson/{record.pk}/edit/"):
+        page = login(town.city_admin).get(path).content.decode()
+        assert "已定稿" in page and link in page and "查看该报告" in page
+    # The district's users read the message but may not open the city's report; clerks have no reports.
+    for user in (town.admin_a, town.clerk_a):
+        page = login(user).get(f"/ledgers/onlinelesson/{record.pk}/").content.decode()
+        assert "已定稿" in page and link not in page

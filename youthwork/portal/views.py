@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from youthwork import access, history
 from youthwork.ledgers import Ledger, get_ledger
-from youthwork.locks import lock_checker
+from youthwork.locks import lock_checker, locking_report
 from youthwork.portal.display import cells, format_amount, format_count, masks_personal
 from youthwork.portal.forms import FilterForm, record_form_class
 
@@ -150,6 +150,14 @@ def ledger_list(request, slug):
     )
 
 
+def _lock_report(user, record):
+    """The final report that locks the record, if the user may open it (to read it, or to reopen it)."""
+    if not user.has_perm("reports.view_workreport"):
+        return None
+    report = locking_report(record.unit, record.date)
+    return report if report is not None and access.can_see_unit(user, report.unit) else None
+
+
 def _detail_context(request, ledger: Ledger, record, lock: str | None, *, with_history: bool = True):
     masked = _masked(ledger, request.user)
     # 修改记录: the record was found in the user's scope, so its history is theirs to read (names masked alike).
@@ -159,6 +167,7 @@ def _detail_context(request, ledger: Ledger, record, lock: str | None, *, with_h
         "record": record,
         "cells": cells(record, ledger.columns, masked=masked),
         "lock": lock,
+        "lock_report": _lock_report(request.user, record) if lock else None,
         "can_change": not lock and request.user.has_perm(ledger.perm("change")),
         "can_delete": not lock and request.user.has_perm(ledger.perm("delete")),
         "back": _safe_next(request, _list_url(ledger)),

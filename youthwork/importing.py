@@ -30,8 +30,9 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from youthwork.history import bulk_create_recorded
 from youthwork.locks import lock_checker
 from youthwork.models import ImportUpload, LedgerRecord, Unit
 from youthwork.resources import (
@@ -563,7 +564,7 @@ class _KeyedImport:
         job = self.job
         history = {"default_user": job.user, "default_change_reason": job.reason, "default_date": job.now}
         if self.creates:
-            bulk_create_with_history(self.creates, self.model, batch_size=1000, **history)
+            bulk_create_recorded(self.creates, self.model, user=job.user, reason=job.reason, date=job.now)
         if self.updates:
             bulk_update_with_history(self.updates, self.model, self.update_fields, batch_size=500, **history)
         self.creates, self.updates = [], []

@@ -121,6 +121,13 @@ def test_an_import_records_the_importing_user_and_the_workbook(cast, tmp_path):
         ("+", cast.admin_a, "导入工作簿 甲区2023Q2.xlsx", 200),
     ]
     assert all(row.history_object.pk for row in rows)
+    # The history is copied inside the database: every tracked column equals the record's, and the date
+    # is the import's.
+    for row in rows:
+        record = OnlineLesson.objects.get(pk=row.id)
+        for field in OnlineLesson.history.model.tracked_fields:
+            assert getattr(row, field.attname) == getattr(record, field.attname), field.name
+    assert len({row.history_date for row in rows}) == 1
 
     assert run_import(path, "--user", "admin_a")[0] == 0  # the same workbook again: nothing changed
     assert OnlineLesson.history.count() == 2

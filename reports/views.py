@@ -9,8 +9,8 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -56,7 +56,10 @@ def report_new(request):
     if not (request.GET and chooser.is_valid()):
         existing = getattr(chooser, "existing", None)
         if existing is not None and access.can_see_unit(request.user, existing.unit):
-            messages.info(request, f"“{existing}”已经存在,已为您打开")
+            if request.method == "POST":
+                messages.warning(request, f"“{existing}”已经存在,这次填写的内容没有保存,请在该报告中修改")
+            else:
+                messages.info(request, f"“{existing}”已经存在,已为您打开")
             return redirect("reports:detail", existing.pk)
         return render(request, "reports/new.html", {"chooser": chooser})
 
@@ -66,12 +69,20 @@ def report_new(request):
         form = ReportTextForm(request.POST, instance=draft)
         items = ItemFormSets(request.POST, instance=draft)
         if form.is_valid() and items.is_valid():
-            with transaction.atomic():
-                report = form.save(commit=False)
-                report.unit, report.period_code, report.created_by = unit, period.code, request.user
-                report.full_clean()
-                report.save()
-                items.save(report)
+            try:
+                with transaction.atomic():
+                    report = form.save(commit=False)
+                    report.unit, report.period_code, report.created_by = unit, period.code, request.user
+                    report.full_clean()
+                    report.save()
+                    items.save(report)
+            except (ValidationError, IntegrityError):
+                # Someone created the same unit's report for this period since the form was opened.
+                existing = WorkReport.objects.filter(unit=unit, period_code=period.code).first()
+                if existing is None:
+                    raise
+                messages.warning(request, f"“{existing}”刚刚已由他人创建,这次填写的内容没有保存,请在该报告中修改")
+                return redirect("reports:detail", existing.pk)
             messages.success(request, f"已创建“{report}”")
             return redirect("reports:detail", report.pk)
     else:

@@ -77,6 +77,36 @@ def test_creating_a_report_keeps_edits_and_drops_offered_items(town, login):
     assert report.created_by == town.city_leader and report.signing_unit == "共青团某市委员会"
 
 
+def test_a_report_created_by_someone_else_meanwhile_is_opened_with_a_warning_not_an_error(town, login, monkeypatch):
+    client = login(town.city_leader)
+    url = f"/reports/new/?period=2023Q2&unit={town.city.pk}"
+    page = client.get(url)
+    data = {"title": WorkReport.DEFAULT_TITLE, "opening": "开头。", "signing_unit": "团市委"}
+    data.update(_formset_data("problems", page.context["items"].problems))
+    data.update(_formset_data("plans", page.context["items"].plans))
+
+    from reports import views
+
+    checked = views.ItemFormSets.is_valid
+
+    def is_valid_while_another_leader_saves(self):
+        WorkReport.objects.get_or_create(unit=town.city, period_code="2023Q2")
+        return checked(self)
+
+    monkeypatch.setattr(views.ItemFormSets, "is_valid", is_valid_while_another_leader_saves)
+    response = client.post(url, data, follow=True)
+    report = WorkReport.objects.get(unit=town.city, period_code="2023Q2")
+    assert response.redirect_chain[-1][0] == f"/reports/{report.pk}/"
+    assert "刚刚已由他人创建,这次填写的内容没有保存" in response.content.decode()
+    assert report.opening != "开头。"
+
+
+def test_saving_a_new_report_that_already_exists_says_the_text_was_not_saved(town, login, q2):
+    client = login(town.city_leader)
+    response = client.post(f"/reports/new/?period=2023Q2&unit={town.city.pk}", {"title": "x"}, follow=True)
+    assert "已经存在,这次填写的内容没有保存" in response.content.decode()
+
+
 def _formset_data(prefix, formset, edit=None, drop=(), add=None):
     edit = edit or {}
     forms = [form for form in formset.forms if form.initial.get("heading")]

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from youthwork.fields import AmountField, CountField, MultiChoiceField
+from youthwork.fields import AmountField, CountField, LedgerDateField, MultiChoiceField
 from youthwork.ledgers import register
 from youthwork.models import LedgerRecord, Unit, activity_venue, natural_key
 
@@ -102,8 +102,8 @@ class TeachingSite(LedgerRecord):
 
     unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+")
     name = models.CharField("支教点名称", max_length=100)
-    date = models.DateField("开班日期")
-    end_date = models.DateField("结班日期", null=True, blank=True)
+    date = LedgerDateField("开班日期")
+    end_date = LedgerDateField("结班日期", null=True, blank=True)
     team = models.CharField("志愿服务队", max_length=200, help_text="例如:XX学院大学生志愿服务队")
     volunteers = CountField("志愿者人数", null=True, blank=True)
     children = CountField("入班儿童数")

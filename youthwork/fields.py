@@ -1,19 +1,130 @@
 """Model fields shared by the ledgers, carrying the data dictionary's rules and Chinese messages.
 
 The rules live on the model fields so that the admin, the portal forms and the importer all apply
-them: counts are whole numbers >= 0, amounts are >= 0 with at most two decimals, multi-choice columns
-accept only the listed labels.
+them with the same message: dates from 2000-01-01 to today, counts whole numbers from 0 to 1,000,000,
+amounts from 0 to 100,000,000 元 with at most two decimals, free text at most 2,000 characters,
+multi-choice columns only the listed labels.
+
+A CHECK constraint on the table backs the bounds the database can know (it cannot know "today", so
+dates are held to 2000-01-01..2099-12-31 there): each ruled field adds its constraint to every
+concrete model it is part of, so no ledger has to remember it.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator, MinValueValidator
+from django.core.validators import DecimalValidator, MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
 MULTI_CHOICE_JOINER = "、"
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_STORED_DATE = dt.date(2099, 12, 31)  # the database's bound; the rule for users is "today"
+MAX_COUNT = 1_000_000
+MAX_AMOUNT = Decimal(100_000_000)
+MAX_TEXT = 2000
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@deconstructible
+class DateRangeValidator:
+    """A date users type: not before 2000-01-01 and not after today (asked at validation time)."""
+
+    def __init__(self, label):
+        self.label = str(label)
+
+    def __call__(self, value):
+        if value is None:
+            return
+        if value < EARLIEST_DATE:
+            raise ValidationError(f"{self.label}不能早于{_chinese_date(EARLIEST_DATE)}", code="min_value")
+        if value > timezone.localdate():
+            raise ValidationError(f"{self.label}不能晚于今天", code="max_value")
+
+    def __eq__(self, other):
+        return isinstance(other, DateRangeValidator) and other.label == self.label
+
+
+@deconstructible
+class TextLengthValidator:
+    """At most `limit` characters, naming the column; Django checks a TextField's max_length only in forms."""
+
+    def __init__(self, label, limit):
+        self.label, self.limit = str(label), limit
+
+    def __call__(self, value):
+        if value is not None and len(str(value)) > self.limit:
+            raise ValidationError(f"{self.label}不能超过{self.limit}个字(现有{len(str(value))}个字)", code="max_length")
+
+    def __eq__(self, other):
+        return isinstance(other, TextLengthValidator) and (other.label, other.limit) == (self.label, self.limit)
+
+
+class _CheckedField:
+    """A field whose bounds the database also enforces: a named CHECK constraint on each concrete model."""
+
+    def db_range(self) -> models.Q:
+        raise NotImplementedError
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        if cls._meta.abstract or cls._meta.proxy or cls._meta.swapped:
+            return
+        constraint_name = f"{cls._meta.app_label}_{cls._meta.model_name}_{name}_range"
+        if any(c.name == constraint_name for c in cls._meta.constraints):
+            return
+        cls._meta.constraints = [
+            *cls._meta.constraints,
+            models.CheckConstraint(
+                condition=self.db_range(),
+                name=constraint_name,
+                violation_error_message=self.range_message(),
+            ),
+        ]
+
+    def range_message(self) -> str:
+        raise NotImplementedError
+
+
+class LedgerDateField(_CheckedField, models.DateField):
+    """A date users type (the record's date, 结班日期, 启用日期): from 2000-01-01 to today."""
+
+    @cached_property
+    def validators(self):
+        return [*super().validators, DateRangeValidator(self.verbose_name)]
+
+    def db_range(self) -> models.Q:
+        return models.Q(**{f"{self.name}__gte": EARLIEST_DATE, f"{self.name}__lte": LATEST_STORED_DATE})
+
+    def range_message(self) -> str:
+        return f"{self.verbose_name}应在{_chinese_date(EARLIEST_DATE)}至{_chinese_date(LATEST_STORED_DATE)}之间"
+
+
+class NoteField(models.TextField):
+    """Free text (备注) of at most 2,000 characters, checked by the model as well as by forms."""
+
+    def __init__(self, verbose_name=None, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT)
+        kwargs.setdefault("blank", True)
+        super().__init__(verbose_name, **kwargs)
+
+    @cached_property
+    def validators(self):
+        return [*super().validators, TextLengthValidator(self.verbose_name, self.max_length)]
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(TextLengthValidator(self.verbose_name, self.max_length))
+        return field
 
 
 def _messages(verbose_name, kind: str) -> dict[str, str]:
@@ -24,8 +135,8 @@ def _messages(verbose_name, kind: str) -> dict[str, str]:
     }
 
 
-class CountField(models.PositiveIntegerField):
-    """A whole number >= 0 (人数, 人次, 场次, 数量)."""
+class CountField(_CheckedField, models.PositiveIntegerField):
+    """A whole number from 0 to 1,000,000 (人数, 人次, 场次, 数量)."""
 
     def __init__(self, verbose_name=None, **kwargs):
         if verbose_name:
@@ -33,12 +144,24 @@ class CountField(models.PositiveIntegerField):
             kwargs.setdefault("error_messages", _messages(verbose_name, "整数"))
         super().__init__(verbose_name, **kwargs)
 
+    @cached_property
+    def validators(self):
+        # The rule replaces the backend's integer range (far wider, and with a message naming no column).
+        return [*self._validators, MaxValueValidator(MAX_COUNT, message=f"{self.verbose_name}不能超过{MAX_COUNT}")]
+
+    def db_range(self) -> models.Q:
+        return models.Q(**{f"{self.name}__gte": 0, f"{self.name}__lte": MAX_COUNT})
+
+    def range_message(self) -> str:
+        return f"{self.verbose_name}应在0至{MAX_COUNT}之间"
+
     def formfield(self, **kwargs):
         field = super().formfield(**kwargs)
-        # The form field's own min_value check would say "确保该值大于或等于0"; the model's says which figure.
-        field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator)]
-        field.validators.extend(self._validators)
+        # The form field's own checks would say "确保该值大于或等于0"; the model's say which figure.
+        field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)]
+        field.validators.extend(self.validators)
         field.widget.attrs.setdefault("min", 0)
+        field.widget.attrs.setdefault("max", MAX_COUNT)
         field.error_messages["invalid"] = f"{self.verbose_name}应为整数"
         return field
 
@@ -54,8 +177,8 @@ class _AmountDecimalValidator(DecimalValidator):
         }
 
 
-class AmountField(models.DecimalField):
-    """An amount in 元: a decimal >= 0 with at most two decimal places."""
+class AmountField(_CheckedField, models.DecimalField):
+    """An amount in 元: a decimal from 0 to 100,000,000 with at most two decimal places."""
 
     def __init__(self, verbose_name=None, **kwargs):
         kwargs.setdefault("max_digits", 14)
@@ -70,12 +193,21 @@ class AmountField(models.DecimalField):
         return [
             *self.default_validators,
             *self._validators,
+            MaxValueValidator(MAX_AMOUNT, message=f"{self.verbose_name}不能超过{MAX_AMOUNT}"),
             _AmountDecimalValidator(self.verbose_name, self.max_digits, self.decimal_places),
         ]
 
+    def db_range(self) -> models.Q:
+        return models.Q(**{f"{self.name}__gte": 0, f"{self.name}__lte": MAX_AMOUNT})
+
+    def range_message(self) -> str:
+        return f"{self.verbose_name}应在0至{MAX_AMOUNT}之间"
+
     def formfield(self, **kwargs):
         field = super().formfield(**kwargs)
-        field.validators = [v for v in field.validators if not isinstance(v, DecimalValidator | MinValueValidator)]
+        field.validators = [
+            v for v in field.validators if not isinstance(v, DecimalValidator | MinValueValidator | MaxValueValidator)
+        ]
         field.validators.extend(self.validators)
         field.widget.attrs.setdefault("min", 0)
         field.error_messages["invalid"] = f"{self.verbose_name}应为数字"

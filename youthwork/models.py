@@ -12,6 +12,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from youthwork.fields import LedgerDateField, NoteField
+
 PATH_STEP = 7  # each unit adds "0000042/" to the materialised path
 
 
@@ -137,9 +139,9 @@ class Venue(models.Model):
     name = models.CharField("阵地名称", max_length=100)
     unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="venues")
     venue_type = models.CharField("阵地类型", max_length=20, choices=Type.choices)
-    opened_on = models.DateField("启用日期")
+    opened_on = LedgerDateField("启用日期")
     provides_lodging = models.BooleanField("提供食宿", default=False)
-    note = models.TextField("备注", blank=True)
+    note = NoteField("备注")
 
     history = History()
 
@@ -190,8 +192,8 @@ class LedgerRecord(models.Model):
     """The abstract base of the fifteen ledgers: who reported it, when it happened, who changed it."""
 
     unit = models.ForeignKey(Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="+")
-    date = models.DateField("日期")
-    note = models.TextField("备注", blank=True)
+    date = LedgerDateField("日期")
+    note = NoteField("备注")
     created_by = models.ForeignKey(
         User,
         verbose_name="创建人",
@@ -220,7 +222,8 @@ class LedgerRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["-date", "-id"]
-        default_permissions = ("add", "change", "delete", "view", "import", "export")
+        # delete_own: delete a record one entered for one's own unit (youthwork.access.delete_refusal).
+        default_permissions = ("add", "change", "delete", "delete_own", "view", "import", "export")
         indexes = [models.Index(fields=["unit", "date"], name="%(class)s_unit_date")]
 
     def __str__(self) -> str:

@@ -75,7 +75,6 @@ def _reason_value(value) -> str:
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
-_EARLIEST, _LATEST = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
 _DATE_FORMS = [
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
     re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
@@ -89,7 +88,9 @@ _SERIAL = re.compile(r"\d{1,5}")
 def parse_date(value, date1904: bool = False) -> dt.date:
     """A date cell, an Excel serial number, or text in one of the five forms; anything else is refused.
 
-    Year, month and day are always read in that order, so day and month are never swapped.
+    Year, month and day are always read in that order, so day and month are never swapped. Which dates
+    a record may have (2000-01-01 to today) is the model field's rule (youthwork.fields.LedgerDateField),
+    checked with the rest of the row, so the importer says what the portal and the admin say.
     """
     result = None
     if isinstance(value, dt.datetime):
@@ -110,7 +111,7 @@ def parse_date(value, date1904: bool = False) -> dt.date:
                 except ValueError:
                     result = None
                 break
-    if result is None or not (_EARLIEST <= result <= _LATEST):
+    if result is None:
         raise ValueError(f"日期无法识别:{_reason_value(value)}")
     return result
 
@@ -148,7 +149,6 @@ def parse_number(value, header: str, kind: str) -> Decimal:
         raise ValueError(f"{header}应为{kind}:{_reason_value(value)}") from exc
 
 
-MAX_COUNT = 2_147_483_647
 MULTI_CHOICE_SEPARATORS = re.compile(r"[、,;/]")  # after NFKC, ，；／ have become , ; /
 
 
@@ -401,9 +401,7 @@ class CountWidget(CellWidget):
         number = parse_number(value, self.column.header, "整数")
         if number != number.to_integral_value():
             raise ValueError(f"{self.column.header}应为整数:{_reason_value(value)}")
-        if number > MAX_COUNT:  # the same limit on SQLite as PostgreSQL's integer column
-            raise ValueError(f"{self.column.header}太大:{_reason_value(value)}")
-        return int(number)  # a negative count is left to the model, which names the column
+        return int(number)  # a negative or too large count is left to the model, which names the column
 
 
 class AmountWidget(CellWidget):

@@ -94,9 +94,7 @@ def test_dates_read_from_date_cells_serial_numbers_and_the_five_text_forms(cast,
     assert OnlineLesson.objects.get().date == MAY_4
 
 
-@pytest.mark.parametrize(
-    "typed", ["2023-13-45", "04/05/2023", "5/4/2023", "5月4日", "2023-02-30", "明天", "1905-01-01"]
-)
+@pytest.mark.parametrize("typed", ["2023-13-45", "04/05/2023", "5/4/2023", "5月4日", "2023-02-30", "明天"])
 def test_a_date_that_cannot_be_read_is_a_row_error_never_a_guess(cast, tmp_path, typed):
     code, out, _err = import_sheet(tmp_path, "网上团队课", [lesson(date=typed)])
     assert code == 1
@@ -117,7 +115,7 @@ def test_cells_are_trimmed_and_full_width_and_zero_width_characters_are_normalis
 
 
 @pytest.mark.parametrize(
-    ("typed", "expected"), [("1,234", 1234), ("12,345,678", 12345678), ("１，２３４", 1234), (1234.0, 1234)]
+    ("typed", "expected"), [("1,234", 1234), ("1,000,000", 1000000), ("１，２３４", 1234), (1234.0, 1234)]
 )
 def test_counts_accept_thousands_separators_and_full_width_digits(cast, tmp_path, typed, expected):
     code, out, _err = import_sheet(tmp_path, "网上团队课", [lesson(participants=typed)])

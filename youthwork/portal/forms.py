@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from youthwork import access
+from youthwork.fields import EARLIEST_DATE
 from youthwork.ledgers import Ledger
 from youthwork.models import Unit, Venue
 
@@ -56,6 +58,9 @@ class LedgerRecordForm(forms.ModelForm):
             )
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"{label}不是有效的日期,请按 2023-05-04 的格式填写"
+                # The browser's picker offers only dates the model accepts (LedgerDateField); the model still checks.
+                field.widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
+                field.widget.attrs.setdefault("max", timezone.localdate().isoformat())
             if isinstance(field, forms.ModelChoiceField):
                 field.error_messages["invalid_choice"] = f"所选{label}不存在,或不在您的管理范围内"
             if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":

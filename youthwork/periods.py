@@ -7,14 +7,27 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from youthwork.fields import EARLIEST_DATE, LATEST_STORED_DATE
+
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _HALF = re.compile(r"^(\d{4})H([12])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
 
 
+# The years a period typed by a user may fall in: the years a record may be dated in.
+FIRST_YEAR, LAST_YEAR = EARLIEST_DATE.year, LATEST_STORED_DATE.year
+
+
 class PeriodError(ValueError):
     """The text does not name a period; the message is shown to users."""
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"期间的年份应在{FIRST_YEAR}年至{LAST_YEAR}年之间:{text}")
+    return year
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -31,19 +44,18 @@ class Period:
     def parse(cls, text: str) -> Period:
         text = (text or "").strip().upper()
         if m := _QUARTER.match(text):
-            year, q = int(m[1]), int(m[2])
-            return cls(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "quarter")
+            return cls.quarter_of(dt.date(_year(m[1]), 3 * int(m[2]) - 2, 1))
         if m := _HALF.match(text):
-            year, h = int(m[1]), int(m[2])
-            return cls(dt.date(year, 6 * h - 5, 1), _month_end(year, 6 * h), "half")
+            return cls.half_of(dt.date(_year(m[1]), 6 * int(m[2]) - 5, 1))
         if m := _YEAR.match(text):
-            year = int(m[1])
-            return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+            return cls.year_of(dt.date(_year(m[1]), 1, 1))
         if m := _RANGE.match(text):
             try:
                 start, end = dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2])
             except ValueError as exc:
                 raise PeriodError(f"期间中的日期无法识别:{text}") from exc
+            for typed in (m[1], m[2]):
+                _year(typed[:4])
             if end < start:
                 raise PeriodError(f"期间的结束日期早于开始日期:{text}")
             return cls(start, end, "range")
@@ -51,7 +63,18 @@ class Period:
 
     @classmethod
     def quarter_of(cls, day: dt.date) -> Period:
-        return cls.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+        """The quarter of a date (any date: the quarter before 2000Q1 is a period too, with no records)."""
+        q = (day.month - 1) // 3 + 1
+        return cls(dt.date(day.year, 3 * q - 2, 1), _month_end(day.year, 3 * q), "quarter")
+
+    @classmethod
+    def half_of(cls, day: dt.date) -> Period:
+        h = 1 if day.month <= 6 else 2
+        return cls(dt.date(day.year, 6 * h - 5, 1), _month_end(day.year, 6 * h), "half")
+
+    @classmethod
+    def year_of(cls, day: dt.date) -> Period:
+        return cls(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), "year")
 
     @property
     def code(self) -> str:
@@ -93,10 +116,9 @@ class Period:
         if self.kind == "quarter":
             return Period.quarter_of(self.start - dt.timedelta(days=1))
         if self.kind == "half":
-            prev = self.start - dt.timedelta(days=1)
-            return Period.parse(f"{prev.year}H{1 if prev.month <= 6 else 2}")
+            return Period.half_of(self.start - dt.timedelta(days=1))
         if self.kind == "year":
-            return Period.parse(str(self.start.year - 1))
+            return Period.year_of(self.start - dt.timedelta(days=1))
         length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
         return Period(end - length, end, "range")

@@ -23,7 +23,7 @@ from youthwork import access, formatting
 from youthwork import metrics as common_metrics
 from youthwork.ledgers import Ledger, all_ledgers
 from youthwork.metrics import Figure
-from youthwork.periods import Period, PeriodError
+from youthwork.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError
 from youthwork.portal.charts import Series, bar_chart, column_chart
 
 LATEST = 8
@@ -79,7 +79,16 @@ def quarters_with_records(user) -> list[Period]:
         for ledger in all_ledgers()
     ]
     found = set(parts[0].union(*parts[1:])) if parts else set()
-    return sorted((Period.parse(f"{year}Q{quarter}") for year, quarter in found), reverse=True)
+    # A record stored before the date rule (dated 0354 by a mistyped 2023.5.4) must not take the page down:
+    # only quarters a user could ask for are offered.
+    return sorted(
+        (
+            Period.quarter_of(dt.date(year, 3 * quarter - 2, 1))
+            for year, quarter in found
+            if year is not None and FIRST_YEAR <= year <= LAST_YEAR
+        ),
+        reverse=True,
+    )
 
 
 def period_choices(period: Period, with_records: list[Period]) -> list[Period]:

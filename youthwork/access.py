@@ -81,3 +81,34 @@ def get_object_or_404(queryset: models.QuerySet, user, unit_field: str = "unit",
         return scope(queryset, user, unit_field).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("记录不存在,或不在您的管理范围内") from exc
+
+
+def delete_refusal(user, record, check=None) -> str | None:
+    """Why the user may not delete this ledger record (a Chinese sentence naming who can), or None.
+
+    A 管理员 (the ledger's delete permission) deletes any record of their subtree; a 录入员 (delete_own)
+    only a record of their own unit that they entered themselves. Nobody deletes a record a final
+    report covers. The portal and the admin both ask here. `check`: a youthwork.locks.lock_checker().
+    """
+    opts = record._meta
+    if not can_edit_unit(user, record.unit):
+        return "记录不在您的管理范围内"
+    if message := record.locked_by(check):
+        return message
+    if user.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):
+        return None
+    if not user.has_perm(f"{opts.app_label}.delete_own_{opts.model_name}"):
+        return f"您没有删除“{opts.verbose_name}”记录的权限"
+    if record.unit_id != user.unit_id:
+        return f"只有上级管理员可以删除这条记录:录入员只能删除本单位({user.unit})的记录"
+    if record.created_by_id != user.pk:
+        return "只有上级管理员可以删除这条记录:录入员只能删除自己录入的记录"
+    return None
+
+
+def may_delete_any(user, model) -> bool:
+    """Whether the user may delete some records of the model (to offer deleting at all)."""
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.delete_{opts.model_name}") or user.has_perm(
+        f"{opts.app_label}.delete_own_{opts.model_name}"
+    )

@@ -119,7 +119,10 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
         return super().has_change_permission(request, obj) and (obj is None or not obj.locked_by())
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or not obj.locked_by())
+        # One rule with the portal (youthwork.access.delete_refusal): 录入员 delete only their own entries.
+        if obj is None:
+            return access.may_delete_any(request.user, self.model)
+        return access.delete_refusal(request.user, obj) is None
 
     def delete_queryset(self, request, queryset):
         check = lock_checker()

@@ -17,7 +17,7 @@ LEDGER_APPS = ("activities", "assistance", "legal_education")
 # (app_label, model_name or "*ledgers*", actions)
 _GRANTS = {
     CLERK: [
-        ("*ledgers*", ("add", "change", "view")),
+        ("*ledgers*", ("add", "change", "delete_own", "view")),
         ("assistance", "studentaid", ("view_personal",)),
         ("youthwork", "unit", ("view",)),
         ("youthwork", "venue", ("view",)),

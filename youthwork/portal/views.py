@@ -169,7 +169,7 @@ def _detail_context(request, ledger: Ledger, record, lock: str | None, *, with_h
         "lock": lock,
         "lock_report": _lock_report(request.user, record) if lock else None,
         "can_change": not lock and request.user.has_perm(ledger.perm("change")),
-        "can_delete": not lock and request.user.has_perm(ledger.perm("delete")),
+        "can_delete": not lock and access.delete_refusal(request.user, record) is None,
         "back": _safe_next(request, _list_url(ledger)),
         "history": changes,
     }
@@ -250,9 +250,10 @@ def ledger_delete(request, slug, pk):
     ledger = ledger_or_404(slug)
     require(request.user, ledger, "view")
     record = get_record(ledger, request.user, pk)
-    require(request.user, ledger, "delete")
     if lock := record.locked_by():
         return render(request, "portal/ledger_detail.html", _detail_context(request, ledger, record, lock))
+    if refusal := access.delete_refusal(request.user, record):
+        raise PermissionDenied(refusal)
     if request.method == "POST":
         label = f"{record.unit} {record.date:%Y-%m-%d}"
         record.delete()

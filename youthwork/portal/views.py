@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -184,12 +185,22 @@ def ledger_detail(request, slug, pk):
 
 
 def _save_and_redirect(request, ledger: Ledger, form, verb: str):
+    """Save the valid form and redirect; None (the form now carries the error) if the database refused it."""
     if form.instance.pk is not None and not form.has_changed():
         # Nothing to write, and nothing for the record's history (修改记录) to show.
         record = form.instance
         messages.info(request, f"“{ledger.sheet_name}”记录没有改动:{record.unit} {record.date:%Y-%m-%d}")
         return redirect(_safe_next(request, _list_url(ledger)))
-    record = form.save()
+    try:
+        with transaction.atomic():
+            record = form.save()
+    except IntegrityError:
+        # The form checked the natural key, but a second request (a double click, or a colleague at the
+        # same moment) saved the same key in between. The database's own text, which can hold a
+        # child's name, is neither shown nor logged.
+        key = ledger.natural_key
+        form.add_error(None, form.instance.unique_error_message(ledger.model, key))
+        return None
     messages.success(request, f"已{verb}“{ledger.sheet_name}”记录:{record.unit} {record.date:%Y-%m-%d}")
     if "_addanother" in request.POST:
         return redirect("portal:ledger_create", ledger.slug)
@@ -204,8 +215,8 @@ def ledger_create(request, slug):
     form_class = record_form_class(ledger)
     if request.method == "POST":
         form = form_class(request.POST, user=request.user)
-        if form.is_valid():
-            return _save_and_redirect(request, ledger, form, "新增")
+        if form.is_valid() and (response := _save_and_redirect(request, ledger, form, "新增")):
+            return response
     else:
         home = access.home_unit(request.user)
         initial = {"date": timezone.localdate()}
@@ -233,8 +244,8 @@ def ledger_edit(request, slug, pk):
     form_class = record_form_class(ledger, hide=_masked(ledger, request.user))
     if request.method == "POST":
         form = form_class(request.POST, instance=record, user=request.user)
-        if form.is_valid():
-            return _save_and_redirect(request, ledger, form, "修改")
+        if form.is_valid() and (response := _save_and_redirect(request, ledger, form, "修改")):
+            return response
     else:
         form = form_class(instance=record, user=request.user)
     return render(

@@ -1,0 +1,86 @@
+"""The same form sent twice (a double click, or two people at the same moment) makes one record, never a 500,
+and the database's own error text (which can hold a child's name) reaches neither the page nor the log."""
+
+import logging
+import re
+
+import pytest
+
+from activities.models import ThemeDay
+from assistance.models import StudentAid
+
+pytestmark = pytest.mark.django_db
+
+DUPLICATE = "已有一条填报单位、日期、类型、主题都相同的主题团队日记录,请修改那条记录,不要重复填报"
+
+
+def theme_day_form(unit):
+    return {
+        "unit": unit.pk,
+        "date": "2023-05-04",
+        "day_type": "主题团日",
+        "theme": "青春心向党",
+        "occasion": "五四",
+        "participants": "120",
+        "venue": "",
+        "note": "",
+    }
+
+
+def text_of(response) -> str:
+    return re.sub(r"<[^>]+>", " ", response.content.decode())
+
+
+def test_a_double_click_on_save_makes_one_record_and_explains_the_second(login, cast):
+    client = login(cast.clerk_a)
+    first = client.post("/ledgers/themeday/new/", theme_day_form(cast.district_a))
+    second = client.post("/ledgers/themeday/new/", theme_day_form(cast.district_a))
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert DUPLICATE in text_of(second)
+    assert ThemeDay.objects.count() == 1
+
+
+@pytest.fixture
+def checks_pass_before_the_other_request_commits(monkeypatch):
+    """Both requests check the natural key before either has written: the checks find nothing."""
+    for model in (ThemeDay, StudentAid):
+        monkeypatch.setattr(model, "validate_unique", lambda self, exclude=None: None)
+        monkeypatch.setattr(model, "validate_constraints", lambda self, exclude=None: None)
+
+
+def test_two_saves_of_the_same_key_at_once_give_the_duplicate_message_not_a_500(
+    login, cast, checks_pass_before_the_other_request_commits
+):
+    client = login(cast.clerk_a)
+    assert client.post("/ledgers/themeday/new/", theme_day_form(cast.district_a)).status_code == 302
+    second = client.post("/ledgers/themeday/new/", theme_day_form(cast.district_a))
+    assert second.status_code == 200
+    assert DUPLICATE in text_of(second)
+    assert ThemeDay.objects.count() == 1
+
+
+def test_a_childs_name_in_the_database_error_reaches_neither_page_nor_log(
+    login, cast, caplog, checks_pass_before_the_other_request_commits
+):
+    aid = {
+        "unit": cast.district_a.pk,
+        "date": "2023-05-04",
+        "student_name": "何小明",
+        "school": "甲区第一小学",
+        "grade": "三年级",
+        "aid_type": "助学金",
+        "amount": "500",
+        "note": "",
+    }
+    client = login(cast.admin_a)
+    with caplog.at_level(logging.DEBUG):
+        assert client.post("/ledgers/studentaid/new/", aid).status_code == 302
+        caplog.clear()
+        second = client.post("/ledgers/studentaid/new/", aid)
+    assert second.status_code == 200
+    page = text_of(second)
+    assert "已有一条" in page
+    assert not re.search(r"UNIQUE|duplicate key|constraint|IntegrityError", page, re.I)
+    assert "何小明" not in caplog.text and "IntegrityError" not in caplog.text
+    assert StudentAid.objects.count() == 1

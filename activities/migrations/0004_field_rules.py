@@ -111,6 +111,7 @@ class Migration(migrations.Migration):
             name='note',
             field=youthwork.fields.NoteField(blank=True, max_length=2000, verbose_name='备注'),
         ),
+        migrations.RunPython(youthwork.fields.refuse_stored_values_outside_the_rules("activities"), migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='ceremony',
             constraint=models.CheckConstraint(condition=models.Q(('new_members__gte', 0), ('new_members__lte', 1000000)), name='activities_ceremony_new_members_range', violation_error_message='新成员人数应在0至1000000之间'),

@@ -146,6 +146,7 @@ class Migration(migrations.Migration):
             name='note',
             field=youthwork.fields.NoteField(blank=True, max_length=2000, verbose_name='备注'),
         ),
+        migrations.RunPython(youthwork.fields.refuse_stored_values_outside_the_rules("assistance"), migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='careevent',
             constraint=models.CheckConstraint(condition=models.Q(('beneficiaries__gte', 0), ('beneficiaries__lte', 1000000)), name='assistance_careevent_beneficiaries_range', violation_error_message='惠及人次应在0至1000000之间'),

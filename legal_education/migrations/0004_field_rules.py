@@ -135,6 +135,7 @@ class Migration(migrations.Migration):
             name='note',
             field=youthwork.fields.NoteField(blank=True, max_length=2000, verbose_name='备注'),
         ),
+        migrations.RunPython(youthwork.fields.refuse_stored_values_outside_the_rules("legal_education"), migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='jointdocument',
             constraint=models.CheckConstraint(condition=models.Q(('date__gte', datetime.date(2000, 1, 1)), ('date__lte', datetime.date(2099, 12, 31))), name='legal_education_jointdocument_date_range', violation_error_message='日期应在2000年1月1日至2099年12月31日之间'),

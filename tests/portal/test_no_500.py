@@ -122,3 +122,23 @@ def test_logging_in_with_a_bad_record_stored_lands_on_a_working_dashboard(cast, 
     response = client.post("/accounts/login/", {"username": "clerk_a", "password": "pw-for-tests-1"}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/"
+
+
+def test_an_admin_corrects_a_record_dated_354_through_the_portal(login, cast):
+    record = make_record(ThemeDay, cast.school_a, theme="青春心向党")
+    store_bypassing_checks(ThemeDay, record.pk, date=dt.date(354, 2, 2))
+    client = login(cast.admin_a)
+    assert client.get(f"/ledgers/themeday/{record.pk}/edit/").status_code == 200
+    data = {"unit": cast.school_a.pk, "date": "2023-05-04", "day_type": record.day_type, "theme": "青春心向党"}
+    response = client.post(f"/ledgers/themeday/{record.pk}/edit/", {**data, "participants": "10", "note": ""})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.date == dt.date(2023, 5, 4)
+
+
+def test_an_admin_deletes_a_record_dated_354_and_its_history_keeps_the_stored_date(login, cast):
+    record = make_record(ThemeDay, cast.school_a)
+    store_bypassing_checks(ThemeDay, record.pk, date=dt.date(354, 2, 2))
+    assert login(cast.admin_a).post(f"/ledgers/themeday/{record.pk}/delete/").status_code == 302
+    assert not ThemeDay.objects.exists()
+    assert ThemeDay.history.filter(history_type="-").get().date == dt.date(354, 2, 2)

@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             name='opened_on',
             field=youthwork.fields.LedgerDateField(verbose_name='启用日期'),
         ),
+        migrations.RunPython(youthwork.fields.refuse_stored_values_outside_the_rules("youthwork"), migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='venue',
             constraint=models.CheckConstraint(condition=models.Q(('opened_on__gte', datetime.date(2000, 1, 1)), ('opened_on__lte', datetime.date(2099, 12, 31))), name='youthwork_venue_opened_on_range', violation_error_message='启用日期应在2000年1月1日至2099年12月31日之间'),

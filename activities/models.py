@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from youthwork.fields import CountField, MultiChoiceField
+from youthwork.fields import CountField, MultiChoiceField, NameField
 from youthwork.ledgers import register
 from youthwork.models import LedgerRecord, Unit, activity_venue, natural_key
 
@@ -16,7 +16,7 @@ class OnlineLesson(LedgerRecord):
         OTHER = "其他", "其他"
 
     column = models.CharField("栏目", max_length=20, choices=Column.choices)
-    issue = models.CharField("期次主题", max_length=200, blank=True, help_text="例如:2023年第12期")
+    issue = NameField("期次主题", max_length=200, blank=True, help_text="例如:2023年第12期")
     participants = CountField("参学人次")
 
     class Meta(LedgerRecord.Meta):
@@ -41,7 +41,7 @@ class ThemeDay(LedgerRecord):
         OTHER = "其他", "其他"
 
     day_type = models.CharField("类型", max_length=10, choices=DayType.choices)
-    theme = models.CharField("主题", max_length=200)
+    theme = NameField("主题", max_length=200)
     occasion = models.CharField("节点", max_length=10, choices=Occasion.choices, blank=True)
     participants = CountField("参与人数")
     venue = activity_venue()
@@ -81,10 +81,10 @@ class CounsellorContest(LedgerRecord):
         SHOWCASE = "活动展示", "活动展示"
         OTHER = "其他", "其他"
 
-    name = models.CharField("名称", max_length=200)
+    name = NameField("名称", max_length=200)
     contestants = CountField("参赛人数")
     formats = MultiChoiceField("比赛形式", options=Format.choices)
-    co_organisers = models.CharField("联合主办单位", max_length=200, blank=True)
+    co_organisers = NameField("联合主办单位", max_length=200, blank=True)
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "辅导员技能竞赛"

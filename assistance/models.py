@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from youthwork.fields import AmountField, CountField, LedgerDateField, MultiChoiceField
+from youthwork.fields import AmountField, CountField, LedgerDateField, MultiChoiceField, NameField
 from youthwork.ledgers import register
 from youthwork.models import LedgerRecord, Unit, activity_venue, natural_key
 
@@ -24,7 +24,7 @@ class Donation(LedgerRecord):
         WISH = "微心愿", "微心愿"
         OTHER = "其他", "其他"
 
-    donor = models.CharField("捐赠方", max_length=200)
+    donor = NameField("捐赠方", max_length=200)
     donor_type = models.CharField("捐赠方类型", max_length=10, choices=DonorType.choices)
     amount = AmountField("金额(元)")
     purpose = models.CharField("用途", max_length=10, choices=Purpose.choices, blank=True)
@@ -44,9 +44,9 @@ class StudentAid(LedgerRecord):
         SCHOLARSHIP = "助学金", "助学金"
         LIVING = "生活补助", "生活补助"
 
-    student_name = models.CharField("学生姓名", max_length=50)
-    school = models.CharField("就读学校", max_length=100)
-    grade = models.CharField("年级", max_length=20, blank=True)
+    student_name = NameField("学生姓名", max_length=50)
+    school = NameField("就读学校", max_length=100)
+    grade = NameField("年级", max_length=20, blank=True)
     aid_type = models.CharField("资助类型", max_length=10, choices=AidType.choices)
     amount = AmountField("金额(元)")
 
@@ -66,7 +66,7 @@ class CareEvent(LedgerRecord):
         VULNERABLE = "困境儿童", "困境儿童"
         OTHER = "其他", "其他"
 
-    name = models.CharField("活动名称", max_length=200, help_text="例如:情暖六一")
+    name = NameField("活动名称", max_length=200, help_text="例如:情暖六一")
     target = models.CharField("关爱对象", max_length=10, choices=Target.choices, default=Target.LEFT_BEHIND)
     beneficiaries = CountField("惠及人次")
     goods_value = AmountField("物资价值(元)", null=True, blank=True)
@@ -101,10 +101,10 @@ class TeachingSite(LedgerRecord):
         OTHER = "其他", "其他"
 
     unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField("支教点名称", max_length=100)
+    name = NameField("支教点名称", max_length=100)
     date = LedgerDateField("开班日期")
     end_date = LedgerDateField("结班日期", null=True, blank=True)
-    team = models.CharField("志愿服务队", max_length=200, help_text="例如:XX学院大学生志愿服务队")
+    team = NameField("志愿服务队", max_length=200, help_text="例如:XX学院大学生志愿服务队")
     volunteers = CountField("志愿者人数", null=True, blank=True)
     children = CountField("入班儿童数")
     services = MultiChoiceField("服务内容", options=Service.choices)

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from youthwork.fields import CountField, MultiChoiceField
+from youthwork.fields import CountField, MultiChoiceField, NameField
 from youthwork.ledgers import register
 from youthwork.models import LedgerRecord, activity_venue, natural_key
 
@@ -44,7 +44,7 @@ class SafetyWork(LedgerRecord):
     work_type = models.CharField("类型", max_length=10, choices=WorkType.choices)
     quantity = CountField("数量", help_text="巡查次数、警戒线处数、警示牌块数或教育场次")
     volunteers = CountField("志愿者人次", null=True, blank=True)
-    place = models.CharField("地点", max_length=200, blank=True)
+    place = NameField("地点", max_length=200, blank=True)
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "安全防护"
@@ -63,9 +63,9 @@ class PsychService(LedgerRecord):
         HOTLINE = "热线服务", "热线服务"
 
     service_type = models.CharField("服务类型", max_length=10, choices=ServiceType.choices)
-    topic = models.CharField("主题", max_length=200, blank=True)
+    topic = NameField("主题", max_length=200, blank=True)
     served = CountField("服务人次")
-    provider = models.CharField("服务机构", max_length=100, blank=True, help_text="例如:12355青少年服务台")
+    provider = NameField("服务机构", max_length=100, blank=True, help_text="例如:12355青少年服务台")
     venue = activity_venue()
 
     class Meta(LedgerRecord.Meta):
@@ -100,9 +100,9 @@ class JointDocument(LedgerRecord):
         CARE = "关心关爱", "关心关爱"
         RIGHTS = "权益维护", "权益维护"
 
-    title = models.CharField("文件名称", max_length=300, help_text="例如:《关于开展2023年“法治进校园”活动的通知》")
-    partners = models.CharField("联合发文单位", max_length=300, help_text="例如:市公安局、市检察院、市教育局")
-    doc_number = models.CharField("文号", max_length=100, blank=True)
+    title = NameField("文件名称", max_length=300, help_text="例如:《关于开展2023年“法治进校园”活动的通知》")
+    partners = NameField("联合发文单位", max_length=300, help_text="例如:市公安局、市检察院、市教育局")
+    doc_number = NameField("文号", max_length=100, blank=True)
     area = models.CharField("工作领域", max_length=10, choices=Area.choices, default=Area.RIGHTS)
 
     class Meta(LedgerRecord.Meta):

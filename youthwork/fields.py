@@ -55,7 +55,7 @@ class DateRangeValidator:
 
 @deconstructible
 class TextLengthValidator:
-    """At most `limit` characters, naming the column; Django checks a TextField's max_length only in forms."""
+    """At most `limit` characters, naming the column (the importer's TextWidget says the same)."""
 
     def __init__(self, label, limit):
         self.label, self.limit = str(label), limit
@@ -112,23 +112,37 @@ class LedgerDateField(_CheckedField, models.DateField):
         return f"{self.verbose_name}应在{_chinese_date(EARLIEST_DATE)}至{_chinese_date(LATEST_STORED_DATE)}之间"
 
 
-class NoteField(models.TextField):
-    """Free text (备注) of at most 2,000 characters, checked by the model as well as by forms."""
+class _LengthRule:
+    """At most max_length characters, said the same way by the model, the forms and the importer."""
 
-    def __init__(self, verbose_name=None, **kwargs):
-        kwargs.setdefault("max_length", MAX_TEXT)
-        kwargs.setdefault("blank", True)
-        super().__init__(verbose_name, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # CharField.__init__ appends Django's own MaxLengthValidator to the computed list; compute it afresh.
+        self.__dict__.pop("validators", None)
 
     @cached_property
     def validators(self):
-        return [*super().validators, TextLengthValidator(self.verbose_name, self.max_length)]
+        others = [v for v in super().validators if not isinstance(v, MaxLengthValidator)]
+        return [*others, TextLengthValidator(self.verbose_name, self.max_length)]
 
     def formfield(self, **kwargs):
         field = super().formfield(**kwargs)
         field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
         field.validators.append(TextLengthValidator(self.verbose_name, self.max_length))
         return field
+
+
+class NameField(_LengthRule, models.CharField):
+    """A name or title (主题, 名称, 捐赠方 …) of at most the dictionary's length."""
+
+
+class NoteField(_LengthRule, models.TextField):
+    """Free text (备注) of at most 2,000 characters; Django checks a TextField's max_length only in forms."""
+
+    def __init__(self, verbose_name=None, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT)
+        kwargs.setdefault("blank", True)
+        super().__init__(verbose_name, **kwargs)
 
 
 def _messages(verbose_name, kind: str) -> dict[str, str]:

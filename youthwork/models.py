@@ -12,7 +12,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from youthwork.fields import LedgerDateField, NoteField
+from youthwork.fields import LedgerDateField, NameField, NoteField
 
 PATH_STEP = 7  # each unit adds "0000042/" to the materialised path
 
@@ -40,7 +40,7 @@ class Unit(models.Model):
         INSTITUTION = "机关企事业单位", "机关企事业单位"
         OTHER = "其他", "其他"
 
-    name = models.CharField("单位名称", max_length=100)
+    name = NameField("单位名称", max_length=100)
     parent = models.ForeignKey(
         "self",
         verbose_name="上级单位",
@@ -136,7 +136,7 @@ class Venue(models.Model):
         PIONEER_BASE = "少先队校外实践教育基地", "少先队校外实践教育基地"
         OTHER = "其他", "其他"
 
-    name = models.CharField("阵地名称", max_length=100)
+    name = NameField("阵地名称", max_length=100)
     unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="venues")
     venue_type = models.CharField("阵地类型", max_length=20, choices=Type.choices)
     opened_on = LedgerDateField("启用日期")

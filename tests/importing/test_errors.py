@@ -39,7 +39,7 @@ TITLE = ["2023年第二季度统计表"]
         ("网上团队课", lesson(participants=12.5), "参学人次: 参学人次应为整数:12.5"),
         ("网上团队课", lesson(participants="十二"), "参学人次: 参学人次应为整数:十二"),
         ("网上团队课", lesson(participants=True), "参学人次: 参学人次应为整数:True"),
-        ("网上团队课", lesson(participants=99999999999), "参学人次: 参学人次太大:99999999999"),
+        ("网上团队课", lesson(participants=99999999999), "参学人次: 参学人次不能超过1000000"),
         ("网上团队课", lesson(participants=""), "参学人次: 请填写参学人次"),
         (
             "网上团队课",

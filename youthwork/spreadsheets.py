@@ -238,7 +238,7 @@ def column_letters(index: int) -> str:
 
 
 def _ref(ref: str) -> tuple[int, int]:
-    """"XFD1048576" -> (row 1048576, column 16384); the last cell of a range "A1:C9"."""
+    """The row and column of a reference: XFD1048576 -> (1048576, 16384); of a range A1:C9, its last cell."""
     match = _REF.fullmatch(ref.rpartition(":")[2].strip())
     if match is None:
         raise WorkbookUnreadable(DAMAGED)

@@ -136,7 +136,7 @@ def test_a_cell_longer_than_its_column_is_a_row_error_that_quotes_at_most_50_cha
     cells = lesson_with_note("")
     cells["D2"] = "期" * 30_000  # 期次主题 allows 200
     data = handmade_xlsx(cells)
-    code, out, err = run_import(save(tmp_path, data))
+    code, out, _err = run_import(save(tmp_path, data))
     assert code == 1
     assert out[-1] == "工作表 网上团队课 第2行 期次主题: 期次主题不能超过200个字(现有30000个字)"
     response = login(cast.city_admin).post(PAGE, {"workbook": _upload(data)})

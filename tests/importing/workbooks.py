@@ -217,8 +217,9 @@ def _claim_size(data: bytes, name: str, size: int) -> bytes:
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     start = info.header_offset
-    name_length, extra_length = int.from_bytes(data[start + 26 : start + 28], "little"), int.from_bytes(
-        data[start + 28 : start + 30], "little"
+    name_length, extra_length = (
+        int.from_bytes(data[start + 26 : start + 28], "little"),
+        int.from_bytes(data[start + 28 : start + 30], "little"),
     )
     begin = start + 30 + name_length + extra_length
     return data[begin : begin + info.compress_size]
@@ -235,9 +236,7 @@ def _write_raw(entries, claimed: dict[str, int]) -> bytes:
         offset = out.tell()
         fields = (20, 0, 8, 0, 0, info.CRC, len(raw), size, len(name))
         out.write(struct.pack("<4sHHHHHLLLHH", b"PK\x03\x04", *fields, 0) + name + raw)
-        directory.write(
-            struct.pack("<4sHHHHHHLLLHHHHHLL", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, offset) + name
-        )
+        directory.write(struct.pack("<4sHHHHHHLLLHHHHHLL", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, offset) + name)
     start, listing = out.tell(), directory.getvalue()
     out.write(listing)
     out.write(struct.pack("<4sHHHHLLH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(listing), start, 0))

@@ -245,6 +245,12 @@ def _ref(ref: str) -> tuple[int, int]:
     return int(match.group(2)), _column_index(match.group(1).encode()) + 1
 
 
+def _row_number(text: str) -> int:
+    if not text.isdigit():
+        raise WorkbookUnreadable(DAMAGED)
+    return int(text)
+
+
 def inspect_upload(data: bytes, archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     """Measure every part of an upload before a reader parses it; refuse what no real workbook holds.
 
@@ -458,6 +464,7 @@ class _SheetScan:
     def install(self, parser):  # one closure per handler, for speed
         scan, limits = self.scan, self.limits
         cell_limit, shared = limits.cell_characters, scan.shared
+        rows, columns_limit, cells = limits.rows, limits.columns, limits.cells
         locals_: dict[str, str] = {}  # element name as written -> its local name
         columns: dict[str, int] = {}  # column letters -> number
         # row, column, last row, last column, characters, in a cell, in a shared string's <v>
@@ -482,14 +489,15 @@ class _SheetScan:
                     state[1] += 1
                 if state[0] > state[2] or state[1] > state[3]:
                     state[2], state[3] = max(state[0], state[2]), max(state[1], state[3])
-                    self.check_range(state[2], state[3])
+                    if state[2] > rows or state[3] > columns_limit or state[2] * state[3] > cells:
+                        self.check_range(state[2], state[3])
                 kind[0] = attrs.get("t", "n")
                 state[4], state[5] = 0, True
             elif local == "v":
                 state[6] = state[5] and kind[0] == "s"
             elif local == "row":
                 number = attrs.get("r")
-                state[0], state[1] = (_ref(f"A{number}")[0] if number else state[0] + 1), 0
+                state[0], state[1] = (_row_number(number) if number else state[0] + 1), 0
             elif local == "dimension" and attrs.get("ref"):
                 row, column = _ref(attrs["ref"])
                 self.check_range(row, column, attrs["ref"])

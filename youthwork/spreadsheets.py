@@ -44,6 +44,9 @@ _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
+DAMAGED = "工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传"
+
+
 class WorkbookUnreadable(Exception):
     """The file cannot be read as an .xlsx workbook (the message says why, in Chinese)."""
 
@@ -119,7 +122,7 @@ def _open(data: bytes):
         names = set(archive.namelist())
         unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WorkbookUnreadable("工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传") from exc
+        raise WorkbookUnreadable(DAMAGED) from exc
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookUnreadable("文件不是Excel工作簿(.xlsx格式),请在Excel中另存为.xlsx格式后重新上传")
     # A zip bomb: a few MB that unpack to gigabytes (the actual sizes are checked by inspect_upload).
@@ -131,7 +134,7 @@ def _open(data: bytes):
     except python_calamine.PasswordError as exc:
         raise WorkbookUnreadable("工作簿设置了打开密码,请在Excel中取消密码后重新上传") from exc
     except (python_calamine.CalamineError, OSError, ValueError) as exc:
-        raise WorkbookUnreadable("工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传") from exc
+        raise WorkbookUnreadable(DAMAGED) from exc
     return archive, book, paths, date1904
 
 
@@ -141,9 +144,6 @@ def _too_big_unpacked() -> WorkbookUnreadable:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-DAMAGED = "工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传"
 
 
 def _workbook_part(archive: zipfile.ZipFile) -> str:
@@ -272,14 +272,14 @@ def inspect_upload(data: bytes, archive: zipfile.ZipFile) -> tuple[dict[str, str
     scan.part(workbook)
     scan.part(_rels_part(workbook))
     paths, date1904, shared = _sheet_paths(archive)
-    for name in shared or ["xl/sharedStrings.xml"]:
-        scan.part(name, scan.shared_strings)
-    for sheet, name in paths.items():
-        scan.part(name, scan.sheet_handlers(sheet))
-    if scan.oversized_shared is not None:  # a string over the limit that no sheet shows
-        raise scan.too_long("工作簿的共享文字表中有一段")
+    scan.part(next((name for name in shared if name in scan.names), "xl/sharedStrings.xml"), scan.shared_strings)
+    # Every other part; a worksheet is known by its root element, wherever a relationship puts it, so a
+    # reader that resolves paths its own way still reads only measured sheets.
+    scan.sheet_names = {part: sheet for sheet, part in paths.items()}
     for info in archive.infolist():
         scan.part(info.filename)
+    if scan.oversized_shared is not None:  # a string over the limit that no sheet shows
+        raise scan.too_long("工作簿的共享文字表中有一段")
     return paths, date1904
 
 
@@ -300,6 +300,7 @@ class _Scan:
         self.shared = array("L")  # the characters of each shared string, in order
         self.oversized_shared: int | None = None  # the first shared string over the limit (reading stops there)
         self.text = 0
+        self.sheet_names: dict[str, str] = {}  # part -> sheet name
 
     def part(self, name: str, handlers=None):
         if name in self.done or name not in self.names:
@@ -354,28 +355,41 @@ class _Scan:
         return WorkbookUnreadable(f"{where}的文字超过{self.limits.cell_characters:,}个字的上限,请检查后重新上传")
 
     def generic(self, name: str):
-        """Any other part: no single text run may exceed the cell limit."""
+        """Any other part: no single text run may exceed the cell limit; a worksheet is measured as one."""
         limit, run = self.limits.cell_characters, [0]
 
         def tag(*_args):
             run[0] = 0
+
+        def root(element, attrs):
+            if element.rpartition(":")[2] == "worksheet":
+                sheet = _SheetScan(self, self.sheet_names.get(name, name))
+                sheet.install(parser[0])
+                return sheet.start_handler(element, attrs)
+            parser[0].StartElementHandler = tag
+            return tag()
 
         def text(data):
             run[0] += len(data)
             if run[0] > limit:
                 raise self.too_long(f"工作簿中的{name}")
 
-        def install(parser):
-            parser.StartElementHandler = parser.EndElementHandler = tag
-            parser.CharacterDataHandler = text
+        parser = [None]
+
+        def install(expat_parser):
+            parser[0] = expat_parser
+            expat_parser.StartElementHandler, expat_parser.EndElementHandler = root, tag
+            expat_parser.CharacterDataHandler = text
 
         return install
 
     def shared_strings(self, parser):
         """The shared strings: the length of each (every run of rich text counted); reading stops at one too long."""
-        limit, state = self.limits.cell_characters, {"in": False, "chars": 0}
+        limit, state = self.limits.cell_characters, {"in": False, "chars": 0, "root": True}
 
         def start(name, _attrs):
+            if state.pop("root", False) and name.rpartition(":")[2] != "sst":
+                raise WorkbookUnreadable(DAMAGED)  # the shared strings relationship names another part
             if name.rpartition(":")[2] == "si":
                 state["in"], state["chars"] = True, 0
 
@@ -395,9 +409,6 @@ class _Scan:
                 state["chars"] = 0
 
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-
-    def sheet_handlers(self, sheet: str):
-        return lambda parser: _SheetScan(self, sheet).install(parser)
 
 
 def _refuse_doctype(*_args):
@@ -540,6 +551,7 @@ class _SheetScan:
             if state[4] > cell_limit:
                 raise scan.too_long(self.where(state[0], state[1]) if state[5] else f"工作表“{self.sheet}”")
 
+        self.start_handler = start
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
 
 

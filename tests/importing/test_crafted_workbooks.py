@@ -5,7 +5,7 @@ fresh process within 10 s and 300 MB, nothing written."""
 import pytest
 
 from activities.models import OnlineLesson
-from tests.importing.workbooks import Long, handmade_xlsx, header, run_import, run_measured, save
+from tests.importing.workbooks import WORKBOOK_RELS, Long, handmade_xlsx, header, run_import, run_measured, save
 from youthwork.models import ImportUpload
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,14 @@ def test_entities_declared_in_a_doctype_are_refused_before_any_parser_expands_th
     code, _out, err = run_import(save(tmp_path, handmade_xlsx(lesson_with_note("&b;"), doctype=laughs)))
     assert code == 2
     assert "文档类型声明(DOCTYPE)" in err
+
+
+def test_a_shared_strings_relationship_naming_the_sheet_does_not_spare_the_sheet_its_measuring(cast, tmp_path):
+    rels = WORKBOOK_RELS.replace('Target="sharedStrings.xml"', 'Target="worksheets/sheet1.xml"')
+    data = handmade_xlsx({"A1": 1, "XFD1048576": 2}, parts={"xl/_rels/workbook.xml.rels": rels})
+    code, _out, err = run_import(save(tmp_path, data))
+    assert code == 2
+    assert "工作簿已损坏" in err
 
 
 def test_a_zip_bomb_that_unpacks_past_the_limit_is_refused(cast, tmp_path, settings):

@@ -130,6 +130,7 @@ _PARTS = {
         'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
     ),
 }
+WORKBOOK_RELS = _PARTS["xl/_rels/workbook.xml.rels"]
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -149,11 +150,13 @@ def handmade_xlsx(
     shared: bool = False,
     doctype: str = "",
     lie_about_size: bool = False,
+    parts: dict[str, str] | None = None,
 ) -> bytes:
     """An .xlsx of one sheet written XML by hand: `cells` maps a reference ("XFD1048576") to a number,
     a text or a Long text, in row order. Text goes into the shared strings table (`shared`) or inline;
     `dimension` is the sheet's declared range; `doctype` is put before the sheet's root element;
-    `lie_about_size` makes the zip's directory claim the sheet unpacks to 1 KB."""
+    `lie_about_size` makes the zip's directory claim the sheet unpacks to 1 KB; `parts` replaces
+    packaging parts by name ("xl/_rels/workbook.xml.rels": "...")."""
     strings: list[object] = []
     rows: dict[int, list[tuple[str, object]]] = {}
     for ref, value in cells.items():
@@ -189,7 +192,7 @@ def handmade_xlsx(
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in _PARTS.items():
+        for name, text in {**_PARTS, **(parts or {})}.items():
             archive.writestr(name, text)
         archive.writestr("xl/workbook.xml", _workbook_xml(sheet))
         for name, content in (("xl/worksheets/sheet1.xml", sheet_xml), ("xl/sharedStrings.xml", shared_xml)):

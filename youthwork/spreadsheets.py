@@ -476,15 +476,15 @@ class _SheetScan:
         scan, limits = self.scan, self.limits
         cell_limit, shared = limits.cell_characters, scan.shared
         rows, columns_limit, cells = limits.rows, limits.columns, limits.cells
-        locals_: dict[str, str] = {}  # element name as written -> its local name
         columns: dict[str, int] = {}  # column letters -> number
         # row, column, last row, last column, characters, in a cell, in a shared string's <v>
         state = [0, 0, 0, 0, 0, False, False]
         kind = [""]  # the cell's type
         index: list[str] = []  # a shared string's number, as read
 
-        def start(name, attrs):
-            local = locals_.get(name) or locals_.setdefault(name, name.rpartition(":")[2])
+        def start(local, attrs):
+            if ":" in local:
+                local = local.rpartition(":")[2]
             if local == "c":
                 ref = attrs.get("r")
                 if ref:
@@ -515,8 +515,9 @@ class _SheetScan:
             elif not state[5]:
                 state[4] = 0
 
-        def end(name):
-            local = locals_.get(name) or locals_.setdefault(name, name.rpartition(":")[2])
+        def end(local):
+            if ":" in local:
+                local = local.rpartition(":")[2]
             if local == "v":
                 state[6] = False
             elif local == "c":

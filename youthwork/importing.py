@@ -54,6 +54,7 @@ from youthwork.spreadsheets import RawSheet, WorkbookUnreadable, open_workbook
 __all__ = ["ImportOutcome", "RowError", "WorkbookUnreadable", "import_sheets", "import_workbook"]
 
 PREVIEW_ROWS = 10
+PREVIEW_CHARACTERS = 50
 BATCH_SIZE = 2000
 TOTALS_WORDS = {"合计", "总计", "小计"}
 IGNORED_HEADERS = {"序号"}
@@ -301,7 +302,7 @@ class _Run:
                 shown.append("")
                 continue
             if len(table.rows) < PREVIEW_ROWS:
-                shown.append("" if is_blank(value) else clean_text(value))
+                shown.append("" if is_blank(value) else _preview_text(value))
             if table.sheet is UNITS_SHEET and column.name == "parent":
                 values["parent"] = None if is_blank(value) else normalise(value)  # resolved row by row later
                 continue
@@ -322,6 +323,12 @@ class _Run:
                 cleaned = _blank_value(table.sheet, column)
             values[column.name] = cleaned
         return _Row(number, values, errors, shown, outside)
+
+
+def _preview_text(value) -> str:
+    """A cell as the preview shows it: never more than PREVIEW_CHARACTERS of a long text."""
+    text = clean_text(value)
+    return text if len(text) <= PREVIEW_CHARACTERS else text[:PREVIEW_CHARACTERS] + "…"
 
 
 def _blank_value(sheet: Sheet, column):

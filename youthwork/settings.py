@@ -116,6 +116,15 @@ WHITENOISE_USE_FINDERS = True
 
 # Workbook import and export (youthwork/importing.py): a file larger than this is refused.
 IMPORT_MAX_MEGABYTES = int(os.environ.get("IMPORT_MAX_MEGABYTES", "10"))
+# What an upload may hold, measured from its zip and XML before a reader parses it (youthwork/spreadsheets.py,
+# inspect_upload). 0 = derived: rows 30,000 per IMPORT_MAX_MEGABYTES; columns the template's widest sheet + 50;
+# cells (A1 to the last cell used) rows × the widest sheet; one cell's text 32,767 characters (Excel's own
+# limit); the text of all text cells 3,000,000 characters per IMPORT_MAX_MEGABYTES.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "0"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "0"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "0"))
+IMPORT_MAX_CELL_CHARACTERS = int(os.environ.get("IMPORT_MAX_CELL_CHARACTERS", "0"))
+IMPORT_MAX_TEXT_CHARACTERS = int(os.environ.get("IMPORT_MAX_TEXT_CHARACTERS", "0"))
 # django-import-export: importing and exporting need their own permissions (import_<model>, export_<model>).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"

@@ -6,6 +6,13 @@ Excel) reads as an empty cell, and an error value (#DIV/0!) reads as empty too. 
 errors, never empty values, so each sheet's XML is scanned for formula and error cells with byte
 searches: a sheet without formulas costs one decompression and one search, not a second parse.
 
+Before either reader touches an upload, `inspect_upload` measures it from the zip and the XML alone
+(stdlib zlib and a streaming expat pass with handlers that only count, never keep text): the declared
+and the actual unpacked size of every part, a DOCTYPE (entity expansion), each sheet's declared
+`<dimension>` and the largest cell reference actually used, the longest text of a cell (shared, inline
+or a formula's result) and the text the reader would materialise. A crafted file (two cells A1 and
+XFD1048576, a 190 MB string that deflates to 200 KB) is refused before calamine allocates for it.
+
 Writing: every workbook this project produces (admin exports, blank templates, report annexes) goes
 through `set_cell`/`append_row`, so that text which Excel could take for a formula is stored as text,
 control characters are removed and numbers and dates stay numbers and dates.
@@ -17,11 +24,15 @@ import datetime as dt
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from django.conf import settings
 
@@ -31,6 +42,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+DAMAGED = "工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传"
 
 
 class WorkbookUnreadable(Exception):
@@ -61,9 +75,8 @@ class Workbook:
     """An opened .xlsx: its sheet names in workbook order and each sheet's raw cells on demand."""
 
     def __init__(self, data: bytes):
-        self._zip, self._book = _open(data)
+        self._zip, self._book, self._paths, self.date1904 = _open(data)
         self.sheet_names: list[str] = list(self._book.sheet_names)
-        self._paths, self.date1904 = _sheet_paths(self._zip)
 
     def sheet(self, name: str) -> RawSheet:
         import python_calamine
@@ -109,42 +122,60 @@ def _open(data: bytes):
         names = set(archive.namelist())
         unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WorkbookUnreadable("工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传") from exc
+        raise WorkbookUnreadable(DAMAGED) from exc
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookUnreadable("文件不是Excel工作簿(.xlsx格式),请在Excel中另存为.xlsx格式后重新上传")
-    # A zip bomb: a few MB that unpack to gigabytes.
+    # A zip bomb: a few MB that unpack to gigabytes (the actual sizes are checked by inspect_upload).
     if unpacked > 20 * limit:
-        raise WorkbookUnreadable(f"工作簿解压后太大,超过{20 * settings.IMPORT_MAX_MEGABYTES}MB,请分成几个工作簿上传")
+        raise _too_big_unpacked()
+    paths, date1904 = inspect_upload(data, archive)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
         raise WorkbookUnreadable("工作簿设置了打开密码,请在Excel中取消密码后重新上传") from exc
     except (python_calamine.CalamineError, OSError, ValueError) as exc:
-        raise WorkbookUnreadable("工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传") from exc
-    return archive, book
+        raise WorkbookUnreadable(DAMAGED) from exc
+    return archive, book, paths, date1904
+
+
+def _too_big_unpacked() -> WorkbookUnreadable:
+    return WorkbookUnreadable(f"工作簿解压后太大,超过{20 * settings.IMPORT_MAX_MEGABYTES}MB,请分成几个工作簿上传")
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_paths(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
-    """Sheet name -> path of its XML part inside the zip, and whether dates count from 1904."""
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    """The path of the workbook part, as `_rels/.rels` names it (the root relationships must be safe to parse)."""
+    workbook_path = "xl/workbook.xml"
+    if "_rels/.rels" in archive.namelist():
+        for rel in ElementTree.fromstring(archive.read("_rels/.rels")):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                workbook_path = rel.get("Target", workbook_path).lstrip("/")
+    return workbook_path
+
+
+def _rels_part(part: str) -> str:
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool, list[str]]:
+    """Sheet name -> path of its XML part inside the zip, whether dates count from 1904, and the
+    shared strings part(s)."""
     try:
-        workbook_path = "xl/workbook.xml"
-        if "_rels/.rels" in archive.namelist():
-            for rel in ElementTree.fromstring(archive.read("_rels/.rels")):
-                if rel.get("Type", "").endswith("/officeDocument"):
-                    workbook_path = rel.get("Target", workbook_path).lstrip("/")
+        workbook_path = _workbook_part(archive)
         base = posixpath.dirname(workbook_path)
-        rels_path = posixpath.join(base, "_rels", posixpath.basename(workbook_path) + ".rels")
-        targets = {}
-        for rel in ElementTree.fromstring(archive.read(rels_path)):
+        targets, shared = {}, []
+        for rel in ElementTree.fromstring(archive.read(_rels_part(workbook_path))):
             target = rel.get("Target", "")
-            targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+            target = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+            targets[rel.get("Id")] = target
+            if rel.get("Type", "").endswith("/sharedStrings"):
+                shared.append(posixpath.normpath(target))
         root = ElementTree.fromstring(archive.read(workbook_path))
     except (KeyError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
-        raise WorkbookUnreadable("工作簿已损坏,无法读取,请在Excel中打开并另存后重新上传") from exc
+        raise WorkbookUnreadable(DAMAGED) from exc
     paths, date1904 = {}, False
     for element in root.iter():
         name = _local(element.tag)
@@ -154,7 +185,375 @@ def _sheet_paths(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
             rid = next((value for key, value in element.attrib.items() if _local(key) == "id"), None)
             if rid in targets:
                 paths[element.get("name")] = posixpath.normpath(targets[rid])
+    return paths, date1904, shared
+
+
+# --- measuring an upload before it is parsed ------------------------------------------------------
+
+EXCEL_MAX_CELL_CHARACTERS = 32767  # the most text Excel itself lets one cell hold
+COLUMN_SLACK = 50  # columns allowed beyond the template's widest sheet (序号, remarks, a user's helper columns)
+ROWS_PER_MEGABYTE = 30_000  # a 10 MB workbook holds about 250,000 ledger rows; a little slack
+TEXT_CHARACTERS_PER_MEGABYTE = 3_000_000  # the text cells of a workbook as the reader holds them
+_CHUNK = 1 << 20
+_XML_PARTS = (".xml", ".rels", ".vml")
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    unpacked_bytes: int  # all parts together, unpacked
+    rows: int  # the last row a sheet may use
+    columns: int  # the last column a sheet may use
+    cells: int  # rows × columns from A1 to the last cell used (the reader allocates them all)
+    cell_characters: int  # the text of one cell
+    text_characters: int  # the text of every text cell of the workbook, as the reader materialises it
+
+
+def read_limits() -> ReadLimits:
+    """What an upload may hold: the IMPORT_MAX_* settings, 0 meaning derived from IMPORT_MAX_MEGABYTES
+    and the widest sheet of the template."""
+    from youthwork.resources import sheets
+
+    widest = max(len(sheet.columns) for sheet in sheets())
+    megabytes = max(settings.IMPORT_MAX_MEGABYTES, 1)
+    rows = settings.IMPORT_MAX_ROWS or megabytes * ROWS_PER_MEGABYTE
+    return ReadLimits(
+        unpacked_bytes=20 * max_upload_bytes(),
+        rows=rows,
+        columns=settings.IMPORT_MAX_COLUMNS or widest + COLUMN_SLACK,
+        cells=settings.IMPORT_MAX_CELLS or rows * widest,
+        cell_characters=settings.IMPORT_MAX_CELL_CHARACTERS or EXCEL_MAX_CELL_CHARACTERS,
+        text_characters=settings.IMPORT_MAX_TEXT_CHARACTERS or megabytes * TEXT_CHARACTERS_PER_MEGABYTE,
+    )
+
+
+def column_letters(index: int) -> str:
+    """1 -> A, 16384 -> XFD."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _ref(ref: str) -> tuple[int, int]:
+    """The row and column of a reference: XFD1048576 -> (1048576, 16384); of a range A1:C9, its last cell."""
+    match = _REF.fullmatch(ref.rpartition(":")[2].strip())
+    if match is None:
+        raise WorkbookUnreadable(DAMAGED)
+    return int(match.group(2)), _column_index(match.group(1).encode()) + 1
+
+
+def _row_number(text: str) -> int:
+    if not text.isdigit():
+        raise WorkbookUnreadable(DAMAGED)
+    return int(text)
+
+
+def inspect_upload(data: bytes, archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """Measure every part of an upload before a reader parses it; refuse what no real workbook holds.
+
+    Returns `_sheet_paths` (sheet name -> part, date1904), read once the parts it parses are measured.
+    Raises WorkbookUnreadable naming the sheet (and cell) that is the problem.
+    """
+    scan = _Scan(data, archive, read_limits())
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise WorkbookUnreadable("工作簿设置了打开密码,请在Excel中取消密码后重新上传")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise WorkbookUnreadable(DAMAGED)
+    # What _sheet_paths parses whole is measured first; the shared strings before the sheets that use them.
+    scan.part("_rels/.rels")
+    try:
+        workbook = _workbook_part(archive)
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        raise WorkbookUnreadable(DAMAGED) from exc
+    scan.part(workbook)
+    scan.part(_rels_part(workbook))
+    paths, date1904, shared = _sheet_paths(archive)
+    scan.part(next((name for name in shared if name in scan.names), "xl/sharedStrings.xml"), scan.shared_strings)
+    # Every other part; a worksheet is known by its root element, wherever a relationship puts it, so a
+    # reader that resolves paths its own way still reads only measured sheets.
+    scan.sheet_names = {part: sheet for sheet, part in paths.items()}
+    for info in archive.infolist():
+        scan.part(info.filename)
+    if scan.oversized_shared is not None:  # a string over the limit that no sheet shows
+        raise scan.too_long("工作簿的共享文字表中有一段")
     return paths, date1904
+
+
+class _Stop(Exception):
+    """Enough of a part was read."""
+
+
+class _Scan:
+    """One streaming pass over each part of an upload: zlib with a cap, then expat with counting handlers."""
+
+    def __init__(self, data: bytes, archive: zipfile.ZipFile, limits: ReadLimits):
+        self.data = memoryview(data)
+        self.archive = archive
+        self.names = set(archive.namelist())
+        self.limits = limits
+        self.unpacked = 0
+        self.done: set[str] = set()
+        self.shared = array("L")  # the characters of each shared string, in order
+        self.oversized_shared: int | None = None  # the first shared string over the limit (reading stops there)
+        self.text = 0
+        self.sheet_names: dict[str, str] = {}  # part -> sheet name
+
+    def part(self, name: str, handlers=None):
+        if name in self.done or name not in self.names:
+            return
+        self.done.add(name)
+        parser = None
+        if name.lower().endswith(_XML_PARTS):
+            parser = expat.ParserCreate()
+            parser.buffer_text = True  # one call per text, not one per character reference
+            parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+            parser.StartDoctypeDeclHandler = _refuse_doctype
+            parser.EntityDeclHandler = _refuse_doctype
+            (handlers or self.generic(name))(parser)
+        try:
+            for chunk in self.unpack(self.archive.getinfo(name)):
+                if parser is not None:
+                    parser.Parse(chunk, False)
+            if parser is not None:
+                parser.Parse(b"", True)
+        except _Stop:
+            pass
+        except expat.ExpatError as exc:
+            raise WorkbookUnreadable(DAMAGED) from exc
+
+    def unpack(self, info: zipfile.ZipInfo):
+        """The part's bytes in chunks, decompressed here with a cap: a header that lies about the size is caught."""
+        start = info.header_offset
+        header = bytes(self.data[start : start + _LOCAL_HEADER.size])
+        if len(header) < _LOCAL_HEADER.size:
+            raise WorkbookUnreadable(DAMAGED)
+        magic, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        start += _LOCAL_HEADER.size + name_length + extra_length
+        raw = self.data[start : start + info.compress_size]
+        if magic != b"PK\x03\x04" or len(raw) < info.compress_size:
+            raise WorkbookUnreadable(DAMAGED)
+        size, crc = 0, 0
+        for chunk in _inflate(raw) if info.compress_type == zipfile.ZIP_DEFLATED else _pieces(raw):
+            size += len(chunk)
+            self.unpacked += len(chunk)
+            if size > info.file_size:
+                raise WorkbookUnreadable(
+                    f"工作簿已损坏:其中的{info.filename}比记录的大小更大,请在Excel中打开并另存后重新上传"
+                )
+            if self.unpacked > self.limits.unpacked_bytes:
+                raise _too_big_unpacked()
+            crc = zlib.crc32(chunk, crc)
+            yield chunk
+        if size != info.file_size or crc != info.CRC:
+            raise WorkbookUnreadable(DAMAGED)
+
+    def too_long(self, where: str) -> WorkbookUnreadable:
+        return WorkbookUnreadable(f"{where}的文字超过{self.limits.cell_characters:,}个字的上限,请检查后重新上传")
+
+    def generic(self, name: str):
+        """Any other part: no single text run may exceed the cell limit; a worksheet is measured as one."""
+        limit, run = self.limits.cell_characters, [0]
+
+        def tag(*_args):
+            run[0] = 0
+
+        def root(element, attrs):
+            if element.rpartition(":")[2] == "worksheet":
+                sheet = _SheetScan(self, self.sheet_names.get(name, name))
+                sheet.install(parser[0])
+                return sheet.start_handler(element, attrs)
+            parser[0].StartElementHandler = tag
+            return tag()
+
+        def text(data):
+            run[0] += len(data)
+            if run[0] > limit:
+                raise self.too_long(f"工作簿中的{name}")
+
+        parser = [None]
+
+        def install(expat_parser):
+            parser[0] = expat_parser
+            expat_parser.StartElementHandler, expat_parser.EndElementHandler = root, tag
+            expat_parser.CharacterDataHandler = text
+
+        return install
+
+    def shared_strings(self, parser):
+        """The shared strings: the length of each (every run of rich text counted); reading stops at one too long."""
+        limit, state = self.limits.cell_characters, {"in": False, "chars": 0, "root": True}
+
+        def start(name, _attrs):
+            if state.pop("root", False) and name.rpartition(":")[2] != "sst":
+                raise WorkbookUnreadable(DAMAGED)  # the shared strings relationship names another part
+            if name.rpartition(":")[2] == "si":
+                state["in"], state["chars"] = True, 0
+
+        def end(name):
+            if state["in"] and name.rpartition(":")[2] == "si":
+                self.shared.append(state["chars"])
+                state["in"] = False
+
+        def text(data):
+            state["chars"] += len(data)  # outside <si> too: no run longer than a cell
+            if state["chars"] > limit:
+                if state["in"]:
+                    self.oversized_shared = len(self.shared)
+                    raise _Stop
+                raise self.too_long("工作簿的共享文字表")
+            if not state["in"]:
+                state["chars"] = 0
+
+        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+
+
+def _refuse_doctype(*_args):
+    raise WorkbookUnreadable(
+        "工作簿中含有文档类型声明(DOCTYPE),Excel不会写入这样的内容,请在Excel中打开并另存后重新上传"
+    )
+
+
+def _pieces(raw: memoryview):
+    for start in range(0, len(raw), _CHUNK):
+        yield bytes(raw[start : start + _CHUNK])
+
+
+def _inflate(raw: memoryview):
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        for start in range(0, len(raw), _CHUNK):
+            chunk = inflater.decompress(raw[start : start + _CHUNK], _CHUNK)
+            while True:
+                if chunk:
+                    yield chunk
+                if not inflater.unconsumed_tail:
+                    break
+                chunk = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+        rest = inflater.flush()
+    except zlib.error as exc:
+        raise WorkbookUnreadable(DAMAGED) from exc
+    if rest:
+        yield rest
+
+
+_TEXT_TYPES = {"s", "str", "inlineStr"}
+
+
+class _SheetScan:
+    """A worksheet: its declared dimension, the last row and column used, each cell's text, the text in all.
+
+    The handlers run once per element of sheets of a million cells: state lives in closures, a column's
+    letters are converted once, and a cell's name is spelled only for a message.
+    """
+
+    def __init__(self, scan: _Scan, sheet: str):
+        self.scan, self.limits, self.sheet = scan, scan.limits, sheet
+
+    def where(self, row: int, column: int) -> str:
+        return f"工作表“{self.sheet}”单元格{column_letters(column)}{row}"
+
+    def check_range(self, row: int, column: int, declared: str | None = None):
+        cell = f"声明的数据范围{declared}" if declared else f"的单元格{column_letters(column)}{row}"
+        where = f"工作表“{self.sheet}”{cell}"
+        if row > self.limits.rows:
+            raise WorkbookUnreadable(f"{where}用到了第{row:,}行,最多{self.limits.rows:,}行;请删除多余的行后重新上传")
+        if column > self.limits.columns:
+            raise WorkbookUnreadable(
+                f"{where}用到了第{column:,}列({column_letters(column)}列),最多{self.limits.columns:,}列"
+                f"({column_letters(self.limits.columns)}列);请删除多余的列后重新上传"
+            )
+        if row * column > self.limits.cells:
+            raise WorkbookUnreadable(
+                f"{where}使范围A1:{column_letters(column)}{row}达到{row * column:,}个单元格,"
+                f"最多{self.limits.cells:,}个;请删除多余的行和列后重新上传"
+            )
+
+    def install(self, parser):  # one closure per handler, for speed
+        scan, limits = self.scan, self.limits
+        cell_limit, shared = limits.cell_characters, scan.shared
+        rows, columns_limit, cells = limits.rows, limits.columns, limits.cells
+        columns: dict[str, int] = {}  # column letters -> number
+        # row, column, last row, last column, characters, in a cell, in a shared string's <v>
+        state = [0, 0, 0, 0, 0, False, False]
+        kind = [""]  # the cell's type
+        index: list[str] = []  # a shared string's number, as read
+
+        def start(local, attrs):
+            if ":" in local:
+                local = local.rpartition(":")[2]
+            if local == "c":
+                ref = attrs.get("r")
+                if ref:
+                    split = len(ref.rstrip("0123456789"))
+                    column = columns.get(ref[:split])
+                    if column is None or split == len(ref):
+                        row, column = _ref(ref)
+                        columns[ref[:split]] = column
+                    else:
+                        row = int(ref[split:])
+                    state[0], state[1] = row, column
+                else:
+                    state[1] += 1
+                if state[0] > state[2] or state[1] > state[3]:
+                    state[2], state[3] = max(state[0], state[2]), max(state[1], state[3])
+                    if state[2] > rows or state[3] > columns_limit or state[2] * state[3] > cells:
+                        self.check_range(state[2], state[3])
+                kind[0] = attrs.get("t", "n")
+                state[4], state[5] = 0, True
+            elif local == "v":
+                state[6] = state[5] and kind[0] == "s"
+            elif local == "row":
+                number = attrs.get("r")
+                state[0], state[1] = (_row_number(number) if number else state[0] + 1), 0
+            elif local == "dimension" and attrs.get("ref"):
+                row, column = _ref(attrs["ref"])
+                self.check_range(row, column, attrs["ref"])
+            elif not state[5]:
+                state[4] = 0
+
+        def end(local):
+            if ":" in local:
+                local = local.rpartition(":")[2]
+            if local == "v":
+                state[6] = False
+            elif local == "c":
+                chars = state[4]
+                if index:
+                    chars = shared_length("".join(index))
+                    index.clear()
+                if kind[0] in _TEXT_TYPES:
+                    scan.text += chars
+                    if scan.text > limits.text_characters:
+                        raise WorkbookUnreadable(
+                            f"工作簿的文字太多(读到{self.where(state[0], state[1])}时已超过"
+                            f"{limits.text_characters:,}个字),请分成几个工作簿上传"
+                        )
+                state[4], state[5] = 0, False
+            elif not state[5]:
+                state[4] = 0
+
+        def shared_length(number: str) -> int:
+            try:
+                position = int(number)
+            except ValueError:
+                return 0  # not a number: the reader refuses the cell
+            if position == scan.oversized_shared:
+                raise scan.too_long(self.where(state[0], state[1]))
+            return shared[position] if 0 <= position < len(shared) else 0
+
+        def text(data):
+            if state[6]:
+                index.append(data)  # a shared string's number (bounded by the check below)
+            state[4] += len(data)
+            if state[4] > cell_limit:
+                raise scan.too_long(self.where(state[0], state[1]) if state[5] else f"工作表“{self.sheet}”")
+
+        self.start_handler = start
+        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
 
 
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')

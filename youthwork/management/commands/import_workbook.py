@@ -3,7 +3,8 @@
 Prints a line per recognised sheet (`<sheet>: 新增 n, 更新 n, 未变 n, 错误 n`), a line per skipped
 sheet (`未识别的工作表: <name>`), then every error (`工作表 <sheet> 第<row>行 <column>: <reason>`).
 Exit status: 0 imported (or a clean dry run), 1 row errors (nothing written) or no sheet to import,
-2 the file cannot be read as an .xlsx workbook (not xlsx, damaged, encrypted, too large).
+2 the file cannot be read as an .xlsx workbook (not xlsx, damaged, encrypted, too large, or crafted:
+youthwork/spreadsheets.py inspect_upload).
 """
 
 from pathlib import Path

@@ -6,20 +6,22 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.http import Http404
 
-from youthwork import access
+from youthwork import access, privacy
 from youthwork.admin_history import HistoryAdmin
 from youthwork.admin_importing import SheetImportExportMixin
+from youthwork.admin_lookups import GuardedChangeListAdmin
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger
 from youthwork.locks import lock_checker
 from youthwork.models import Unit, User, Venue
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(GuardedChangeListAdmin):
     """Lists, change pages, delete, actions and foreign-key choices limited to the user's subtree.
 
     `unit_field` names the model's path to its unit ("self" for Unit itself). An object outside the
-    scope is a 404, never a redirect that confirms it exists.
+    scope is a 404, never a redirect that confirms it exists. The list's address takes only its own
+    filters (youthwork.admin_lookups).
     """
 
     unit_field = "unit"
@@ -62,46 +64,41 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
     def ledger(self) -> Ledger:
         return self.model.ledger
 
-    def _masks_personal(self, request) -> bool:
-        return bool(self.ledger.personal_fields) and not request.user.has_perm(self.ledger.perm("view_personal"))
+    def _hidden(self, request) -> tuple[str, ...]:
+        """The personal columns this user may not read (youthwork.privacy): masked, never searched or sorted."""
+        return privacy.hidden_fields(request.user, self.ledger)
 
     def history_masked_fields(self, request):
-        return self.ledger.personal_fields if self._masks_personal(request) else ()
+        return self._hidden(request)
 
     def get_list_display(self, request):
-        shown = [name for name in self.ledger.field_names if name != "note"]
-        if self._masks_personal(request):
-            shown = [f"masked_{name}" if name in self.ledger.personal_fields else name for name in shown]
-        return shown
+        # A masked column is a display function without `ordering`: `?o=` cannot sort by the hidden name.
+        hidden = self._hidden(request)
+        return [f"masked_{name}" if name in hidden else name for name in self.ledger.field_names if name != "note"]
 
     def get_list_filter(self, request):
         filters = [("unit", admin.RelatedOnlyFieldListFilter), "date"]
         return filters + list(self.ledger.choice_fields)
 
     def get_search_fields(self, request):
-        fields = ["unit__name", *self.ledger.search_fields]
-        if not self._masks_personal(request):
-            fields.extend(self.ledger.personal_fields)
-        return fields
+        return privacy.search_fields(request.user, self.ledger)
 
     def get_list_select_related(self, request):
         return [c.name for c in self.ledger.columns if c.kind in ("unit", "venue")]
 
     def get_fieldsets(self, request, obj=None):
-        fields = list(self.ledger.field_names)
-        if self._masks_personal(request):
-            fields = [f"masked_{name}" if name in self.ledger.personal_fields else name for name in fields]
+        hidden = self._hidden(request)
+        fields = [f"masked_{name}" if name in hidden else name for name in self.ledger.field_names]
         fieldsets = [(None, {"fields": fields})]
         if obj is not None:
             fieldsets.append(("记录信息", {"fields": list(self.readonly_fields), "classes": ["collapse"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        masked = [f"masked_{name}" for name in self.ledger.personal_fields] if self._masks_personal(request) else []
-        return [*self.readonly_fields, *masked]
+        return [*self.readonly_fields, *(f"masked_{name}" for name in self._hidden(request))]
 
     def __getattr__(self, name):
-        # masked_<field>: the personal field shown as "张*" to users without the permission to read it.
+        # masked_<field>: the personal field shown as 张** to users without the permission to read it.
         if name.startswith("masked_"):
             field_name = name.removeprefix("masked_")
             if field_name in self.model.ledger.personal_fields:
@@ -109,7 +106,7 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
 
                 @admin.display(description=verbose)
                 def masked(obj):
-                    return mask_name(getattr(obj, field_name))
+                    return privacy.mask_name(getattr(obj, field_name))
 
                 return masked
         raise AttributeError(name)
@@ -137,12 +134,6 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张**; personal names of minors are not shown to users without the permission."""
-    name = (name or "").strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 @admin.register(Unit)
@@ -179,7 +170,7 @@ class VenueAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(GuardedChangeListAdmin, DjangoUserAdmin):
     """Users of the subtree only; a district admin cannot make superusers nor grant roles it lacks."""
 
     list_display = ("username", "last_name", "first_name", "unit", "role_names", "is_active")
@@ -246,7 +237,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(GuardedChangeListAdmin):
     """Roles are defined by migrations (youthwork/roles.py); only superusers may change them here."""
 
     list_display = ("name",)

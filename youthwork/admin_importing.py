@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -78,6 +79,14 @@ class SheetImportExportMixin(ImportExportMixin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
+
+    def get_export_queryset(self, request):
+        # The export is the change list's queryset, built from the same address and the same filters
+        # (youthwork.admin_lookups); a filter value it cannot read is a 400, not a 500.
+        try:
+            return super().get_export_queryset(request)
+        except (IncorrectLookupParameters, ValueError, OverflowError) as exc:
+            raise BadRequest("网址中的筛选条件无效,请返回列表重新筛选后再导出") from exc
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, WorkbookUnreadable):

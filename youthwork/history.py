@@ -19,6 +19,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from youthwork.ledgers import Column
+from youthwork.privacy import mask_name
 
 ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
 
@@ -134,7 +135,6 @@ def _related_names(model, shown: list[Column], rows) -> dict[tuple[str, object],
 
 
 def _text(column: Column, value, names, masked) -> str:
-    from youthwork.admin import mask_name
     from youthwork.portal.display import format_value
 
     if value is None:

@@ -27,7 +27,7 @@ from django.db import models
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import XLSX
 
-from youthwork import access
+from youthwork import access, privacy
 from youthwork.ledgers import Column, Ledger, all_ledgers
 from youthwork.models import Unit, Venue
 from youthwork.spreadsheets import safe_text
@@ -521,10 +521,6 @@ class Sheet:
     def required_headers(self) -> list[str]:
         return [column.header for column in self.columns if column.required]
 
-    @property
-    def personal_fields(self) -> tuple[str, ...]:
-        return self.ledger.personal_fields if self.ledger else ()
-
     def perm(self, action: str) -> str:
         """The permission to import or export this sheet (app_label.import_model)."""
         return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
@@ -603,18 +599,13 @@ class SheetResource(resources.ModelResource):
     # Export: native values (dates, numbers), the names the importer resolves, personal data masked.
     def before_export(self, queryset, **kwargs):
         self.bind_lookups()  # units and venues are named from tables loaded once, not a query per row
+        self._hidden = privacy.hidden_fields(self.user, self.sheet)
 
     def export_field(self, field, instance, **kwargs):
         value = field.get_value(instance)
-        name = self.get_field_name(field)
-        if name in self.sheet.personal_fields and not self._may_see_personal():
-            from youthwork.admin import mask_name
-
-            return mask_name(value)
+        if self.get_field_name(field) in self._hidden:
+            return privacy.mask_name(value)
         return field.widget.render(value)
-
-    def _may_see_personal(self) -> bool:
-        return self.user is None or self.user.has_perm(self.sheet.ledger.perm("view_personal"))
 
     def after_export(self, queryset, dataset, **kwargs):
         dataset.title = self.sheet.name

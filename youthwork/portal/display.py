@@ -6,14 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from youthwork.admin import mask_name
-from youthwork.ledgers import Column, Ledger
+from youthwork.ledgers import Column
+from youthwork.privacy import mask_name
 
 NUMERIC_KINDS = ("count", "amount")
-
-
-def masks_personal(ledger: Ledger, user) -> bool:
-    return bool(ledger.personal_fields) and not user.has_perm(ledger.perm("view_personal"))
 
 
 def format_count(value) -> str:

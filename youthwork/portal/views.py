@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import reduce
+from functools import reduce, wraps
 from operator import or_
 
 from django.contrib import messages
@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from youthwork import access, history
+from youthwork import access, history, privacy
 from youthwork.ledgers import Ledger, get_ledger
 from youthwork.locks import lock_checker, locking_report
-from youthwork.portal.display import cells, format_amount, format_count, masks_personal
+from youthwork.portal.display import cells, format_amount, format_count
 from youthwork.portal.forms import FilterForm, record_form_class
 
 PAGE_SIZE = 30
@@ -60,7 +60,20 @@ def get_record(ledger: Ledger, user, pk: int):
 
 
 def _masked(ledger: Ledger, user) -> tuple[str, ...]:
-    return ledger.personal_fields if masks_personal(ledger, user) else ()
+    return privacy.hidden_fields(user, ledger)
+
+
+def private_if_personal(view):
+    """A ledger page that may show the user names of minors is kept out of every cache (youthwork.privacy)."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        response = view(request, slug, *args, **kwargs)
+        if privacy.shows_personal(request.user, ledger_or_404(slug)):
+            privacy.keep_private(response)
+        return response
+
+    return wrapper
 
 
 def _safe_next(request, default: str) -> str:
@@ -74,26 +87,26 @@ def _list_url(ledger: Ledger) -> str:
     return reverse("portal:ledger_list", args=[ledger.slug])
 
 
-def _search(queryset, ledger: Ledger, text: str, masked: tuple[str, ...]):
-    fields = ["unit__name", *ledger.search_fields, *(f for f in ledger.personal_fields if f not in masked)]
-    words = text.split()
-    for word in words:
+def _search(queryset, fields: list[str], text: str):
+    for word in text.split():
         queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
     return queryset
 
 
-def _search_labels(ledger: Ledger, masked: tuple[str, ...]) -> list[str]:
-    names = [*ledger.search_fields, *(f for f in ledger.personal_fields if f not in masked)]
-    return ["单位名称", *(ledger.column(n).header for n in names if n in ledger.field_names and n != "note")]
+def _search_labels(ledger: Ledger, fields: list[str]) -> list[str]:
+    return ["单位名称", *(ledger.column(n).header for n in fields if n in ledger.field_names and n != "note")]
 
 
 @login_required
+@private_if_personal
 def ledger_list(request, slug):
     ledger = ledger_or_404(slug)
     require(request.user, ledger, "view")
     masked = _masked(ledger, request.user)
+    # Searching a column is looking it up: names of minors only for users who may read them.
+    search_fields = privacy.search_fields(request.user, ledger)
     queryset = records(ledger, request.user)
-    labels = _search_labels(ledger, masked)
+    labels = _search_labels(ledger, search_fields)
     form = FilterForm(request.GET or None, ledger=ledger, user=request.user, search_labels=labels)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -107,7 +120,7 @@ def ledger_list(request, slug):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
         if data["q"].strip():
-            queryset = _search(queryset, ledger, data["q"], masked)
+            queryset = _search(queryset, search_fields, data["q"])
     elif form.is_bound:
         queryset = queryset.none()
 
@@ -177,6 +190,7 @@ def _detail_context(request, ledger: Ledger, record, lock: str | None, *, with_h
 
 
 @login_required
+@private_if_personal
 def ledger_detail(request, slug, pk):
     ledger = ledger_or_404(slug)
     require(request.user, ledger, "view")
@@ -208,6 +222,7 @@ def _save_and_redirect(request, ledger: Ledger, form, verb: str):
 
 
 @login_required
+@private_if_personal
 @require_http_methods(["GET", "POST"])
 def ledger_create(request, slug):
     ledger = ledger_or_404(slug)
@@ -231,6 +246,7 @@ def ledger_create(request, slug):
 
 
 @login_required
+@private_if_personal
 @require_http_methods(["GET", "POST"])
 def ledger_edit(request, slug, pk):
     ledger = ledger_or_404(slug)
@@ -256,6 +272,7 @@ def ledger_edit(request, slug, pk):
 
 
 @login_required
+@private_if_personal
 @require_http_methods(["GET", "POST"])
 def ledger_delete(request, slug, pk):
     ledger = ledger_or_404(slug)

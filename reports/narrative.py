@@ -5,14 +5,25 @@ A narrative template writes plain lines; a few markers at the start of a line gi
 Lines are stripped and joined without spaces, so a sentence can run over several template lines and
 a clause can sit in its own `{% if %}`: a clause whose figure has no data is simply not rendered and
 its `@gap` line says what was left out.
+
+Only the template's own text can make a marker or a line. Every `{{ variable }}` (a unit's name, a
+document's title, a theme typed into a ledger) renders as a placeholder; the rendered text is read for
+markers and lines first, and only then is each placeholder replaced by its value, with its whitespace
+(line breaks included) folded to single spaces. So a 联合发文 titled `…\n@point 伪造的工作要点` is a
+title, not a point, and `{{`, `{%`, `<script>` stay plain text for the renderers to escape.
 """
 
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.template.loader import render_to_string
+from django.template import Context, TemplateSyntaxError
+from django.template.base import Node, Template, TextNode, VariableNode
+from django.template.defaulttags import AutoEscapeControlNode, CommentNode, ForNode, IfNode, LoadNode, WithNode
+from django.template.loader import get_template
 
 ORDINALS = "一二三四五六七八九十"
 # Chinese text takes full-width punctuation (GB/T 15834); templates and editors often type ASCII.
@@ -129,7 +140,18 @@ class Narrative:
         return sentence(";".join(clauses)) if clauses else ""
 
 
-def parse(text: str) -> Narrative:
+# A placeholder for the n-th value a template inserted: private-use characters, which no template
+# text contains; a value that contains them is never read for placeholders (one pass, see _insert).
+_PLACEHOLDER = re.compile(r"\ue000(\d+)\ue001")
+
+
+def _insert(text: str, values: list[str]) -> str:
+    return _PLACEHOLDER.sub(lambda match: values[int(match.group(1))], text) if values else text
+
+
+def parse(text: str, values: list[str] | None = None) -> Narrative:
+    """Read the markers and lines of a rendered template, then put the inserted values in their places."""
+    values = values or []
     narrative = Narrative()
     current: list[str] | None = None
     for raw in text.splitlines():
@@ -137,10 +159,10 @@ def parse(text: str) -> Narrative:
         if not line:
             continue
         if not line.startswith("@"):
-            (narrative.parts if current is None else current).append(line)
+            (narrative.parts if current is None else current).append(_insert(line, values))
             continue
         marker, _space, argument = line[1:].partition(" ")
-        argument = argument.strip()
+        argument = _insert(argument.strip(), values)
         if marker == "heading":
             narrative.heading, current = argument, None
         elif marker == "lead":
@@ -158,6 +180,48 @@ def parse(text: str) -> Narrative:
     return narrative
 
 
+# The values inserted by the template being rendered (set by render() around one rendering).
+_inserted: contextvars.ContextVar[list[str]] = contextvars.ContextVar("narrative_inserted")
+# Tags whose output is the template's own text or its variables'; any other tag could write data
+# around the placeholders ({% firstof %}, {% include %}...) and is refused when the template loads.
+_ALLOWED_NODES = (TextNode, VariableNode, IfNode, ForNode, WithNode, AutoEscapeControlNode, CommentNode, LoadNode)
+
+
+class _ValueNode(VariableNode):
+    """A {{ variable }} of a narrative template: renders as a placeholder for its value."""
+
+    def render(self, context):
+        values = _inserted.get()
+        values.append(" ".join(super().render(context).split()))
+        return f"\ue000{len(values) - 1}\ue001"
+
+
+class NarrativeTemplate(Template):
+    """A Django template whose variables render as placeholders (see the module's docstring)."""
+
+    def compile_nodelist(self):
+        nodelist = super().compile_nodelist()
+        for node in nodelist.get_nodes_by_type(Node):
+            if not isinstance(node, _ALLOWED_NODES):
+                raise TemplateSyntaxError(f"{self.name}: narrative templates cannot use {type(node).__name__}")
+            if type(node) is VariableNode:
+                node.__class__ = _ValueNode  # same attributes; only how it renders differs
+        return nodelist
+
+
+@lru_cache(maxsize=32)
+def _compiled(name: str, source: str, engine) -> NarrativeTemplate:
+    return NarrativeTemplate(source, name=name, engine=engine)
+
+
 def render(name: str, context: dict) -> Narrative:
     """Render templates/reports/narrative/<name>.txt with the context and read its structure."""
-    return parse(render_to_string(f"reports/narrative/{name}.txt", context))
+    loaded = get_template(f"reports/narrative/{name}.txt").template
+    template = _compiled(loaded.name, loaded.source, loaded.engine)
+    values: list[str] = []
+    token = _inserted.set(values)
+    try:
+        text = template.render(Context(context, autoescape=False))
+    finally:
+        _inserted.reset(token)
+    return parse(text, values)

@@ -1,5 +1,8 @@
 """The Excel annex renderer: lays out the builder's Annex, one sheet per work area (and venues, and
-the reporting overview), one row per unit and a 合计 row, numbers as numbers with formats."""
+the reporting overview), one row per unit and a 合计 row, numbers as numbers with formats.
+
+Every cell is written through youthwork.spreadsheets.set_cell, like the exports: a unit or event
+named `=HYPERLINK(...)` stays text (quotePrefix), never a formula, also in the file frozen at 定稿."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from reports.builder import Annex
+from youthwork.spreadsheets import set_cell
 
 FORMATS = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%"}
 THIN = Side(style="thin", color="999999")
@@ -23,21 +27,25 @@ def _cell_text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _write(ws, row: int, column: int, value, number_format: str | None = None):
+    return set_cell(ws.cell(row, column), value, number_format)
+
+
 def render(annex: Annex) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for sheet in annex.sheets:
         ws = book.create_sheet(sheet.name)
         width = len(sheet.columns) + 1
-        ws.cell(1, 1, sheet.title).font = Font(name=FONT, size=14, bold=True)
+        _write(ws, 1, 1, sheet.title).font = Font(name=FONT, size=14, bold=True)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        ws.cell(2, 1, f"填报单位:{annex.unit_name}    期间:{annex.period_range}").font = Font(name=FONT, size=10)
+        _write(ws, 2, 1, f"填报单位:{annex.unit_name}    期间:{annex.period_range}").font = Font(name=FONT, size=10)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
 
         header_row = 3
         headers = ["单位", *(column.label for column in sheet.columns)]
         for index, header in enumerate(headers, start=1):
-            cell = ws.cell(header_row, index, header)
+            cell = _write(ws, header_row, index, header)
             cell.font = Font(name=FONT, bold=True)
             cell.fill = HEADER_FILL
             cell.border = BORDER
@@ -48,15 +56,17 @@ def render(annex: Annex) -> bytes:
         for offset, (name, values) in enumerate(rows, start=1):
             row = header_row + offset
             is_total = offset == len(rows)
-            name_cell = ws.cell(row, 1, name)
+            name_cell = _write(ws, row, 1, name)
             name_cell.font = Font(name=FONT, bold=is_total)
             name_cell.border = BORDER
             for index, (column, value) in enumerate(zip(sheet.columns, values, strict=True), start=2):
-                cell = ws.cell(row, index, value if column.kind in FORMATS else _cell_text(value))
+                if column.kind in FORMATS:
+                    cell = _write(ws, row, index, value, FORMATS[column.kind])
+                else:
+                    cell = _write(ws, row, index, _cell_text(value))
                 cell.font = Font(name=FONT, bold=is_total)
                 cell.border = BORDER
                 if column.kind in FORMATS:
-                    cell.number_format = FORMATS[column.kind]
                     cell.alignment = Alignment(horizontal="right", vertical="top")
                 else:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -67,7 +77,7 @@ def render(annex: Annex) -> bytes:
 
         note_row = header_row + len(rows) + 2
         for note in sheet.notes:
-            ws.cell(note_row, 1, note).font = Font(name=FONT, size=10, italic=True)
+            _write(ws, note_row, 1, note).font = Font(name=FONT, size=10, italic=True)
             note_row += 1
 
         ws.column_dimensions["A"].width = 24

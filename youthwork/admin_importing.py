@@ -8,6 +8,8 @@ may reach different server processes; it is deleted once imported.
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from django import forms
@@ -47,6 +49,20 @@ def _check_size(upload):
 
         raise forms.ValidationError(f"文件超过{settings.IMPORT_MAX_MEGABYTES}MB的上限,请分成几个工作簿上传")
     return upload
+
+
+# The user whose import request is being served. django-import-export creates its temporary storage
+# without the request (get_tmp_storage_class_kwargs takes none), and the storage needs the uploader.
+_uploader = contextvars.ContextVar("import_uploader")
+
+
+@contextmanager
+def _serving(request):
+    token = _uploader.set(request.user)
+    try:
+        yield
+    finally:
+        _uploader.reset(token)
 
 
 class SheetImportForm(ImportForm):
@@ -94,10 +110,18 @@ class SheetImportExportMixin(ImportExportMixin):
         else:
             form.add_error("import_file", "无法读取文件,请上传.xlsx格式的Excel工作簿")
 
+    def get_tmp_storage_class_kwargs(self):
+        return {"user": _uploader.get()}  # DatabaseStorage keeps each upload for its uploader only
+
+    def import_action(self, request, **kwargs):
+        with _serving(request):
+            return super().import_action(request, **kwargs)
+
     def process_import(self, request, **kwargs):
         try:
-            return super().process_import(request, **kwargs)
-        except WorkbookUnreadable as exc:  # confirmed twice, or the upload was purged
+            with _serving(request):
+                return super().process_import(request, **kwargs)
+        except WorkbookUnreadable as exc:  # confirmed twice, purged, or someone else's upload
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
 
@@ -142,10 +166,15 @@ class WorkbookImportAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        uploads = super().get_queryset(request)  # an upload is its uploader's only
+        return uploads.filter(user=request.user) if request.user.pk is not None else uploads.none()
+
     def get_urls(self):
+        # Only this page and the template: an upload has no change, history or delete page of its own.
         return [
             path("template/", self.admin_site.admin_view(self.template_view), name="youthwork_importupload_template"),
-            *super().get_urls(),
+            path("", self.admin_site.admin_view(self.changelist_view), name="youthwork_importupload_changelist"),
         ]
 
     def template_view(self, request):
@@ -177,7 +206,7 @@ class WorkbookImportAdmin(admin.ModelAdmin):
         return self._render(request, context)
 
     def _confirm(self, request, context):
-        upload = ImportUpload.objects.filter(token=request.POST["token"], user=request.user).first()
+        upload = self.get_queryset(request).filter(token=request.POST["token"]).first()
         if upload is None:
             messages.error(request, "上传的工作簿已导入或已过期,请重新上传")
             return HttpResponseRedirect(request.path)

@@ -787,22 +787,33 @@ def as_import_export_result(outcome: ImportOutcome):
 
 class DatabaseStorage:
     """django-import-export's temporary storage kept in the database (youthwork.ImportUpload), so that
-    the confirmation may reach another server process than the preview."""
+    the confirmation may reach another server process than the preview.
 
-    def __init__(self, **kwargs):
+    An upload belongs to the user who sent it (`user`, given by the admin): only they can read or
+    remove it. For anyone else a token, even a valid one, reads as an expired upload."""
+
+    def __init__(self, user=None, **kwargs):
+        self.user = user
         self.name = kwargs.get("name")
         self.read_mode = kwargs.get("read_mode", "rb")
         self.encoding = kwargs.get("encoding")
 
+    def _own(self):
+        if getattr(self.user, "pk", None) is None or not self.name:
+            return ImportUpload.objects.none()
+        return ImportUpload.objects.filter(token=self.name, user=self.user)
+
     def save(self, data):
-        upload = ImportUpload.store(data if isinstance(data, bytes) else data.encode(), file_name="")
+        if getattr(self.user, "pk", None) is None:
+            raise ValueError("an upload needs the user who sent it")
+        upload = ImportUpload.store(data if isinstance(data, bytes) else data.encode(), file_name="", user=self.user)
         self.name = upload.token
 
     def read(self):
-        upload = ImportUpload.objects.filter(token=self.name).first()
+        upload = self._own().first()
         if upload is None:
             raise WorkbookUnreadable("上传的文件已过期,请重新上传")
         return bytes(upload.content)
 
     def remove(self):
-        ImportUpload.objects.filter(token=self.name).delete()
+        self._own().delete()

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from activities.models import OnlineLesson
-from tests.factories import make_record
+from tests.factories import make_record, make_venue
 from tests.importing.workbooks import export, run_import, save
 from youthwork.resources import resource_for
 
@@ -81,3 +81,100 @@ def test_the_blank_template_guards_its_own_text_too(db, tmp_path):
         zipfile.ZipFile(path).read(name) for name in zipfile.ZipFile(path).namelist() if "worksheets/sheet" in name
     )
     assert b"<f>" not in sheet_xml
+
+
+# --- every workbook the project writes ------------------------------------------------------------
+
+HOSTILE = ['=HYPERLINK("http://x","点击")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+1"]
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _hostile_city(cast):
+    """The cast with hostile names on units and a venue, and a 2023Q2 record in every ledger whose every
+    text column starts with = + - or @."""
+    from youthwork.ledgers import all_ledgers
+
+    for unit, text in [(cast.district_a, HOSTILE[0]), (cast.district_b, HOSTILE[1]), (cast.town_a, HOSTILE[3])]:
+        unit.name = text
+        unit.save()
+    venue = make_venue(cast.district_a, HOSTILE[2])
+    for number, ledger in enumerate(all_ledgers()):
+        for school in (cast.school_a, cast.school_b):
+            fields = {}
+            for index, column in enumerate(ledger.columns):
+                if column.kind == "text":
+                    text = HOSTILE[(number + index) % len(HOSTILE)] + school.code
+                    fields[column.name] = text if len(text) <= (column.max_length or 200) else text[0] + school.code
+            fields.update({column.name: venue for column in ledger.columns if column.kind == "venue"})
+            make_record(ledger.model, school, MAY_4, **fields)
+
+
+def _text_cells(content: bytes) -> tuple[int, list[str], list[str]]:
+    """(formula elements, texts starting like a formula whose cell is NOT marked quotePrefix), read from
+    the raw XML of every sheet of an .xlsx, not through the library that wrote it."""
+    from xml.etree import ElementTree
+
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    names = archive.namelist()
+    shared = []
+    if "xl/sharedStrings.xml" in names:
+        for item in ElementTree.fromstring(archive.read("xl/sharedStrings.xml")).iter(f"{_SHEET_NS}si"):
+            shared.append("".join(t.text or "" for t in item.iter(f"{_SHEET_NS}t")))
+    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    cell_xfs = styles.find(f"{_SHEET_NS}cellXfs")
+    quoted = [xf.get("quotePrefix") in ("1", "true") for xf in cell_xfs] if cell_xfs is not None else []
+    formulas, unmarked, seen = 0, [], []
+    for name in names:
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        root = ElementTree.fromstring(archive.read(name))
+        formulas += sum(1 for element in root.iter() if element.tag.rsplit("}", 1)[-1] == "f")
+        for cell in root.iter(f"{_SHEET_NS}c"):
+            kind, value = cell.get("t", "n"), cell.find(f"{_SHEET_NS}v")
+            if kind == "s":
+                text = shared[int(value.text)]
+            elif kind == "inlineStr":
+                text = "".join(t.text or "" for t in cell.iter(f"{_SHEET_NS}t"))
+            elif kind == "str":
+                text = value.text or "" if value is not None else ""
+            else:
+                continue
+            if text.startswith(("=", "+", "-", "@")):
+                seen.append(text)
+                if not (kind in ("s", "inlineStr") and quoted and quoted[int(cell.get("s", "0"))]):
+                    unmarked.append(f"{name} {cell.get('r')}: {text}")
+    return formulas, unmarked, seen
+
+
+def test_no_workbook_the_project_writes_turns_a_hostile_name_into_a_formula(cast, login, tmp_path):
+    from django.core.management import call_command
+
+    from reports.models import WorkReport
+    from youthwork.resources import sheets
+
+    _hostile_city(cast)
+    workbooks = {}
+    admin = login(cast.superuser)
+    for sheet in sheets():
+        opts = sheet.model._meta
+        workbooks[f"导出 {sheet.name}"] = export(
+            admin, f"/admin/{opts.app_label}/{opts.model_name}/", resource_for(sheet)
+        )
+    workbooks["导入模板"] = admin.get("/admin/youthwork/importupload/template/").content
+    report = WorkReport.objects.create(unit=cast.city, period_code="2023Q2")
+    leader = login(cast.city_leader)
+    workbooks["附表 草稿"] = b"".join(leader.get(f"/reports/{report.pk}/download/xlsx/").streaming_content)
+    assert leader.post(f"/reports/{report.pk}/finalise/").status_code == 302
+    report.refresh_from_db()
+    assert report.is_final
+    workbooks["附表 定稿"] = b"".join(leader.get(f"/reports/{report.pk}/download/xlsx/").streaming_content)
+    call_command("build_report", period="2023Q2", format="xlsx", output=str(tmp_path / "附表.xlsx"))
+    workbooks["附表 build_report"] = (tmp_path / "附表.xlsx").read_bytes()
+
+    for name, content in workbooks.items():
+        formulas, unmarked, seen = _text_cells(content)
+        assert (formulas, unmarked) == (0, []), name
+        if name != "导入模板":  # the template holds no data
+            assert seen, f"{name}: the hostile text did not reach this workbook"
+    annex_texts = _text_cells(workbooks["附表 定稿"])[2]
+    assert HOSTILE[0] in annex_texts and HOSTILE[1] in annex_texts  # the districts' rows

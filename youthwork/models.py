@@ -196,8 +196,8 @@ class User(AbstractUser):
         it: every foreign key to a user that deleting the user would blank (SET_NULL), the history's
         history_user included. Such users are deactivated, never deleted, so the history keeps who."""
         named: set[int] = set()
-        for relation in cls._meta.related_objects:
-            if not relation.many_to_one or relation.on_delete is not models.SET_NULL:
+        for relation in cls._meta.get_fields(include_hidden=True):  # related_name="+" relations are hidden
+            if not relation.one_to_many or relation.concrete or relation.on_delete is not models.SET_NULL:
                 continue
             column = relation.field.name
             found = relation.related_model._base_manager.filter(**{f"{column}__in": users})
@@ -253,7 +253,11 @@ class LedgerRecord(models.Model):
         indexes = [models.Index(fields=["unit", "date"], name="%(class)s_unit_date")]
 
     def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.unit} {self.date:%Y-%m-%d}"
+        try:
+            unit = self.unit
+        except Unit.DoesNotExist:  # a deleted record's history, after its unit was deleted too
+            unit = f"已删除的单位(编号{self.unit_id})"
+        return f"{self._meta.verbose_name} {unit} {self.date:%Y-%m-%d}"
 
     def unique_error_message(self, model_class, unique_check):
         # Django's "包含 填报单位，日期 和 类型 的 … 已经存在。" tells staff little about what to do.

@@ -64,7 +64,7 @@ class Side(threading.Thread):
     def run(self):
         try:
             self.result = self.target()
-        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+        except BaseException as error:  # handed to the test thread, raised there on join
             self.error = error
         finally:
             connection.close()

@@ -183,3 +183,45 @@ def test_a_second_import_of_the_same_records_waits_and_compares_with_the_first_o
     assert record.participants == 1
     reasons = list(record.history.order_by("history_date").values_list("history_change_reason", "participants"))
     assert reasons[-2:] == [("导入工作簿 甲.xlsx", 2), ("导入工作簿 乙.xlsx", 1)]
+
+
+def test_an_import_and_a_finalise_that_lock_each_other_out_end_with_one_refused_and_nothing_half_done(
+    cast, monkeypatch
+):
+    report = WorkReport.objects.create(unit=cast.district_a, period_code="2023Q2")
+    first_sheet_done = threading.Event()
+    original = importing._Run.import_sheet
+
+    def import_sheet(run, sheet, raw):
+        # The first sheet (网上团队课, 甲区第一小学) holds its school; then 定稿 of 甲区 locks 甲区团委 and
+        # waits for the school; then the second sheet (权益宣传, 甲区团委) waits for 定稿: a circle.
+        result = original(run, sheet, raw)
+        if threading.current_thread().name == "importer" and not first_sheet_done.is_set():
+            first_sheet_done.set()
+            wait_until_another_connection_waits_for_a_lock()
+        return result
+
+    monkeypatch.setattr(importing._Run, "import_sheet", import_sheet)
+    data = xlsx(
+        {
+            "网上团队课": [header("网上团队课"), ["A1S", MAY_4, "青年大学习", "第1期", 653, ""]],
+            "权益宣传": [header("权益宣传"), ["A", MAY_4, "海报张贴", 200, 3000, ""]],
+        }
+    )
+    importer = Side("importer", lambda: importing.import_workbook(data, file_name="甲.xlsx"))
+    importer.start()
+    assert first_sheet_done.wait(PATIENCE)
+    client = Client()
+    client.force_login(cast.leader_a)
+    page = client.post(f"/reports/{report.pk}/finalise/", follow=True).content.decode()
+    outcome = importer.outcome()
+
+    report.refresh_from_db()
+    if report.is_final:  # the database stopped the import: nothing of it was written
+        assert not outcome.ok and "其他人正在导入或定稿同一范围的数据" in "\n".join(outcome.lines())
+        assert not OnlineLesson.objects.exists()
+    else:  # the database stopped 定稿: the import is whole, the report still a draft saying why
+        assert outcome.ok and OnlineLesson.objects.get().participants == 653
+        assert "定稿时有人正在导入本范围的数据" in page
+    if report.is_final:
+        assert_frozen_figures_equal_the_records(report)

@@ -126,9 +126,15 @@ class WorkReport(models.Model):
 
     @transaction.atomic
     def finalise(self, user) -> None:
-        """定稿: build from the current data and store figures, document and both files; lock the period."""
-        from reports.builder import build_outputs
+        """定稿: build from the current data and store figures, document and both files; lock the period.
 
+        The units of the report's subtree are locked first (youthwork.locks.freeze): writes already
+        under way finish and are counted, later ones wait and are then refused by the final report.
+        """
+        from reports.builder import build_outputs
+        from youthwork.locks import freeze
+
+        freeze(self.unit)
         self.signing_date = self.signing_date or timezone.localdate()
         outputs = build_outputs(self.period, self.unit, report=self)
         self.frozen_figures = outputs.figures

@@ -10,7 +10,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from reports.figures import collect
 from reports.forms import ItemFormSets, NewReportForm, ReportTextForm
 from reports.models import WorkReport
 from youthwork import access
-from youthwork.locks import lock_message
+from youthwork.locks import is_lock_conflict, lock_message
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -153,7 +153,15 @@ def report_finalise(request, pk):
     if report.is_final:
         messages.info(request, f"“{report}”已经定稿")
     else:
-        report.finalise(request.user)
+        try:
+            report.finalise(request.user)
+        except OperationalError as error:
+            if not is_lock_conflict(error):
+                raise
+            # An import held some of the report's units while waiting for one 定稿 had locked; the database
+            # stopped 定稿 so that the import could finish. Nothing was stored.
+            messages.error(request, f"“{report}”定稿时有人正在导入本范围的数据,没有定稿,请稍后再试")
+            return redirect("reports:detail", report.pk)
         messages.success(
             request, f"“{report}”已定稿:数据和文件已保存,{report.period_label}的相关台账记录已锁定,不能再修改"
         )

@@ -58,6 +58,12 @@ def can_see_unit(user, unit: Unit | None) -> bool:
 can_edit_unit = can_see_unit
 
 
+def can_see_deleted(user, unit: Unit | None) -> bool:
+    """A deleted record's history: whoever may see the unit it last belonged to; once that unit is
+    deleted too, the city level (root-unit users and superusers), who see everything."""
+    return sees_everything(user) if unit is None else can_see_unit(user, unit)
+
+
 def scope(queryset: models.QuerySet, user, unit_field: str = "unit") -> models.QuerySet:
     """Limit a queryset of anything that belongs to a unit to what the user may see."""
     if sees_everything(user):

@@ -1,10 +1,14 @@
 """Admin data entry: one scoped base for every model that belongs to a unit, one LedgerAdmin for all ledgers."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 
 from youthwork import access, privacy
 from youthwork.admin_history import HistoryAdmin
@@ -12,7 +16,7 @@ from youthwork.admin_importing import SheetImportExportMixin
 from youthwork.admin_lookups import GuardedChangeListAdmin
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger
-from youthwork.locks import lock_checker
+from youthwork.locks import guard_write
 from youthwork.models import Unit, User, Venue
 
 
@@ -121,13 +125,19 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
             return access.may_delete_any(request.user, self.model)
         return access.delete_refusal(request.user, obj) is None
 
+    def delete_model(self, request, obj):
+        try:
+            obj.delete()  # checks the lock under the units' locks (LedgerRecord.guard)
+        except ValidationError as exc:
+            raise PermissionDenied(exc.messages[0]) from exc
+
     def delete_queryset(self, request, queryset):
-        check = lock_checker()
-        locked = [message for obj in queryset.select_related("unit") if (message := obj.locked_by(check))]
-        if locked:
-            self.message_user(request, locked[0], level="error")
-            return
-        super().delete_queryset(request, queryset)
+        # The delete_selected action runs in a transaction: lock the records' units, then check.
+        with transaction.atomic():
+            if message := guard_write(records=queryset):
+                self.message_user(request, message, level="error")
+                return
+            super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -224,6 +234,57 @@ class UserAdmin(GuardedChangeListAdmin, DjangoUserAdmin):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = request.user.groups.all()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # Deleting: a user whom records name (who created, changed or finalised them) is deactivated instead,
+    # so every history entry still says who; a user no record names (an account made by mistake) is deleted.
+
+    def _deactivate_named(self, request, queryset):
+        """Deactivate the users of the queryset that records name; the others, to be deleted."""
+        named = User.named_by_records(queryset)
+        kept = list(queryset.filter(pk__in=named))
+        for user in kept:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        if kept:
+            names = "、".join(str(user) for user in kept)
+            self.message_user(
+                request,
+                f"用户{names}创建或修改过记录,已停用而没有删除:停用后不能登录,修改记录仍保留是谁做的修改",
+                level=messages.WARNING,
+            )
+        return queryset.exclude(pk__in=named), kept
+
+    def delete_model(self, request, obj):
+        _rest, kept = self._deactivate_named(request, User.objects.filter(pk=obj.pk))
+        request._users_deactivated = bool(kept)
+        if not kept:
+            super().delete_model(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if getattr(request, "_users_deactivated", False):
+            return HttpResponseRedirect(reverse("admin:youthwork_user_changelist"))
+        return super().response_delete(request, obj_display, obj_id)
+
+    def delete_queryset(self, request, queryset):
+        rest, _kept = self._deactivate_named(request, queryset)
+        deleted = [str(user) for user in rest]
+        super().delete_queryset(request, rest)
+        if deleted:
+            self.message_user(request, f"已删除用户{'、'.join(deleted)}")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            description = "删除所选用户(创建或修改过记录的用户改为停用)"
+            actions["delete_selected"] = (type(self).delete_or_deactivate, "delete_selected", description)
+        return actions
+
+    def delete_or_deactivate(self, request, queryset):
+        """Django's delete_selected asks for confirmation; once confirmed, delete_queryset says what it did."""
+        if request.POST.get("post") and self.has_delete_permission(request):
+            self.delete_queryset(request, queryset)
+            return None
+        return delete_selected(self, request, queryset)
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

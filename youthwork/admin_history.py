@@ -1,7 +1,8 @@
 """The admin's history page (历史) of ledgers, units and venues: django-simple-history's, read-only and scoped.
 
 - Scope: the history of a record outside the user's units is a 404, like the record itself; a deleted
-  record's history is shown to whom may see the unit it last belonged to (youthwork.access).
+  record's history is shown to whom may see the unit it last belonged to, and once that unit is
+  deleted too, to the city level and superusers (youthwork.access.can_see_deleted).
 - Read-only: SimpleHistoryAdmin's page per version (with its 恢复 button, which saves the posted
   version) is not routed. Restoring an old version would bypass the checks of the change form, and the
   version may lie in a period a final report has locked since; a correction is an ordinary edit.
@@ -48,7 +49,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             last = history.rows_of(self.model, pk).first()
         except (ValueError, TypeError, ValidationError) as exc:
             raise Http404("记录不存在,或不在您的管理范围内") from exc
-        if last is None or last.history_type != "-" or not access.can_see_unit(request.user, self._unit_of(last)):
+        if last is None or last.history_type != "-" or not access.can_see_deleted(request.user, self._unit_of(last)):
             raise Http404("记录不存在,或不在您的管理范围内")
 
     def _unit_of(self, row) -> Unit | None:

@@ -28,12 +28,12 @@ from decimal import Decimal
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from youthwork.history import bulk_create_recorded
-from youthwork.locks import lock_checker
+from youthwork.locks import hold_places, is_lock_conflict, lock_checker
 from youthwork.models import ImportUpload, LedgerRecord, Unit
 from youthwork.resources import (
     INSTRUCTIONS_SHEET,
@@ -157,6 +157,13 @@ def import_sheets(
         # Someone else wrote the same natural key between our reading and our writing.
         sheet = run.results[-1].name if run.results else ""
         run.errors.append(RowError(sheet, run.current_row, HEADER_LABEL, "数据在导入过程中被其他人修改,请重新导入"))
+    except OperationalError as error:
+        if not is_lock_conflict(error):
+            raise
+        # Two imports (or an import and a 定稿) each held units the other wanted; the database stopped this one.
+        sheet = run.results[-1].name if run.results else ""
+        reason = "其他人正在导入或定稿同一范围的数据,本次导入没有写入任何数据,请稍后重新导入"
+        run.errors.append(RowError(sheet, run.current_row, HEADER_LABEL, reason))
     return ImportOutcome(run.results, list(unrecognised), run.errors, dry_run)
 
 
@@ -411,11 +418,11 @@ class _KeyedImport:
     def sheet_column(self, name):
         return next(column for column in self.sheet.columns if column.name == name)
 
-    def load_existing(self) -> dict[tuple, dict]:
-        """The stored records whose natural keys the sheet names: one query over the sheet's units and dates."""
-        keys = [self.key_of(row.values) for row in self.table.rows if not row.errors]
-        if not keys:
-            return {}
+    def keys(self) -> list[tuple]:
+        return [self.key_of(row.values) for row in self.table.rows if not row.errors]
+
+    def existing_queryset(self, keys: list[tuple]) -> models.QuerySet:
+        """The stored records the sheet may name: one query over the sheet's units and dates."""
         queryset = self.model._default_manager.all()
         key = self.sheet.key
         if "unit" in key:
@@ -425,6 +432,29 @@ class _KeyedImport:
             position = key.index("date")
             dates = [k[position] for k in keys]
             queryset = queryset.filter(date__gte=min(dates), date__lte=max(dates))
+        return queryset
+
+    def lock(self, keys: list[tuple]):
+        """Hold the units of the sheet's rows and of the stored records they may update, then check locks.
+
+        Another import or a 定稿 over the same units waits until this import's transaction ends, and
+        this one waits for theirs: the records are loaded after the wait, so an update made meanwhile
+        is compared with, never silently overwritten or reported 未变 against an old copy.
+        """
+        units = self.job.lookups.units
+        row_units = {row.values["unit"].pk for row in self.table.rows if isinstance(row.values.get("unit"), Unit)}
+        held = hold_places(row_units, self.existing_queryset(keys) if keys else None)
+        for pk, unit in held.items():  # the directory was loaded before the wait: take the committed paths
+            if pk in units.by_id:
+                units.by_id[pk].path = unit.path
+        self.job.check_lock = lock_checker()
+
+    def load_existing(self, keys: list[tuple]) -> dict[tuple, dict]:
+        """The stored records whose natural keys the sheet names, by key."""
+        if not keys:
+            return {}
+        queryset = self.existing_queryset(keys)
+        key = self.sheet.key
         names = list(self.fields)
         attnames = [self.fields[name].attname for name in names]
         existing = {}
@@ -435,7 +465,10 @@ class _KeyedImport:
         return existing
 
     def run(self):
-        existing = self.load_existing()
+        keys = self.keys()
+        if self.is_ledger:
+            self.lock(keys)
+        existing = self.load_existing(keys)
         seen: dict[tuple, int] = {}
         for row in self.table.rows:
             self.job.current_row = row.number

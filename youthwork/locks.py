@@ -2,16 +2,35 @@
 
 A report (reports.WorkReport) with status 定稿 covers a period (period_start..period_end) and a unit
 with its descendants. While it stays final, no record of a unit in that subtree dated in that period
-may be added, changed, deleted or imported. The admin, the portal forms (through LedgerRecord.clean)
-and the importer all ask here.
+may be added, changed, deleted or imported, and no unit may move into or out of that subtree while
+its records are counted there. The admin, the portal forms (through LedgerRecord.clean) and the
+importer all ask here.
+
+Finalising and writing race, so the check is taken under a database lock on the rows of the units
+concerned (PostgreSQL row locks; SQLite serialises write transactions, see settings.py):
+
+- 定稿 (`freeze`) takes FOR UPDATE on every unit of the report's subtree before it reads the figures;
+- every write (`guard_write`, `guard_move`), inside its own transaction, first takes FOR NO KEY UPDATE
+  on the units of the record as stored and as written (for a move: the moved subtree and the new
+  parent), and only then reads the final reports.
+
+FOR NO KEY UPDATE conflicts with FOR UPDATE, so a write either holds its units before the freeze
+(the freeze waits for it to commit and counts it) or waits for the freeze to commit and then finds the
+report final. It does not conflict with the FOR KEY SHARE that PostgreSQL takes when a row referring
+to the unit is inserted, so ordinary foreign-key checks are not slowed. Two writes of the same unit
+also wait for each other, which is what keeps two imports of the same records from overwriting each
+other unseen (youthwork.importing). Rows are always locked in id order, so two lockers never wait on
+each other in a circle inside one statement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 LockCheck = Callable[[object, dt.date], "str | None"]
 
@@ -56,3 +75,123 @@ def locking_report(unit, date: dt.date):
 def find_lock(unit, date: dt.date) -> str | None:
     """The message naming the final report that locks (unit, date), or None if it may change."""
     return lock_checker()(unit, date)
+
+
+# --- taking the database locks ---------------------------------------------------------------------
+
+
+def _units():
+    return apps.get_model("youthwork", "Unit").objects
+
+
+def _in_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError("locks must be taken inside the transaction of the write they guard")
+
+
+def hold(unit_ids: Iterable[int]) -> dict:
+    """Lock the units' rows until the current transaction ends; their current rows by id.
+
+    Waits while a 定稿 of a report over any of them is running. The rows are read after the lock is
+    granted, so their paths are the committed ones even if a unit was moved meanwhile.
+    """
+    _in_transaction()
+    ids = sorted({pk for pk in unit_ids if pk is not None})
+    if not ids:
+        return {}
+    no_key = connection.features.has_select_for_no_key_update
+    locked = _units().filter(pk__in=ids).order_by("pk").select_for_update(no_key=no_key)
+    return {unit.pk: unit for unit in locked}
+
+
+def freeze(unit) -> None:
+    """定稿's lock: every unit of the report's subtree, until the report is stored (FOR UPDATE).
+
+    Taken before the figures are read; writes already holding one of these units finish first and are
+    counted, writes arriving later wait and then find the report final.
+    """
+    _in_transaction()
+    list(_units().filter(path__startswith=unit.path).order_by("pk").select_for_update().values_list("pk"))
+
+
+def hold_places(unit_ids: Iterable[int | None], records=None) -> dict:
+    """Lock the given units and the units of `records` (a queryset of ledger records) as they stand.
+
+    A record's unit and date change only under its unit's lock, so once every unit the records name
+    is held, their places cannot change before the transaction ends; units they name after a
+    concurrent write are locked too (re-read until nothing new). Returns the locked units by id.
+    """
+    held: dict = {}
+    asked: set[int] = set()
+    wanted = {pk for pk in unit_ids if pk is not None}
+    while True:
+        if records is not None:
+            wanted |= set(records.order_by().values_list("unit_id", flat=True).distinct())
+        wanted -= asked
+        if not wanted:
+            return held
+        held.update(hold(wanted))
+        asked |= wanted
+        wanted = set()
+        if records is None:
+            return held
+
+
+def guard_write(places: Iterable[tuple[int | None, dt.date | None]] = (), records=None) -> str | None:
+    """Lock the units of the write, then ask the final reports: the lock message, or None.
+
+    `places`: (unit id, date) of what will be written; `records`: the stored records the write
+    changes or deletes (a queryset; their places are read after their units are locked). Call it
+    inside the write's transaction, before writing; the answer holds until the transaction commits.
+    """
+    places = [(unit_id, date) for unit_id, date in places if unit_id is not None and date is not None]
+    units = hold_places([unit_id for unit_id, _date in places], records)
+    if records is not None:
+        places = [*records.order_by().values_list("unit_id", "date").distinct(), *places]
+    check = lock_checker()
+    for unit_id, date in places:
+        if message := check(units.get(unit_id), date):
+            return message
+    return None
+
+
+def is_lock_conflict(error: Exception) -> bool:
+    """Whether a database error is a lock conflict the database broke (a deadlock): try again later."""
+    cause = getattr(error, "__cause__", None)
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return code in ("40P01", "40001", "55P03")
+
+
+def guard_move(unit, new_parent) -> str | None:
+    """Whether moving `unit` (a stored unit) under `new_parent` would change a final report's figures.
+
+    Refused when the unit's subtree has records dated in a final report's period and the unit's old
+    or new place lies in that report's subtree. Locks the moved subtree and the new parent first.
+    """
+    stored = _units().filter(pk=unit.pk).values_list("path", flat=True).first()
+    if not stored:
+        return None
+    subtree = list(_units().filter(path__startswith=stored).values_list("pk", flat=True))
+    units = hold([*subtree, getattr(new_parent, "pk", None)])
+    old_path = units[unit.pk].path if unit.pk in units else stored
+    new_parent_path = units[new_parent.pk].path if new_parent is not None and new_parent.pk in units else ""
+    for report in _final_reports():
+        inside = report.unit.path
+        if not (old_path.startswith(inside) or (new_parent_path and new_parent_path.startswith(inside))):
+            continue
+        if _has_records(old_path, report.period_start, report.period_end):
+            return (
+                f"“{report}”已定稿,“{unit.name}”及其下级单位在{report.period_start:%Y-%m-%d}至"
+                f"{report.period_end:%Y-%m-%d}的记录已计入该报告,不能改变其上级单位;"
+                "如需调整请联系市级管理员退回定稿"
+            )
+    return None
+
+
+def _has_records(path: str, start: dt.date, end: dt.date) -> bool:
+    from youthwork.ledgers import all_ledgers
+
+    return any(
+        ledger.model._default_manager.filter(unit__path__startswith=path, date__gte=start, date__lte=end).exists()
+        for ledger in all_ledgers()
+    )

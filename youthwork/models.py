@@ -107,6 +107,19 @@ class Unit(models.Model):
                 raise ValidationError({"parent": "请填写上级单位:只有市级团委(根单位)可以没有上级单位"})
         elif self.pk and self.parent.is_within(self):
             raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
+        if self.pk and Unit.objects.filter(pk=self.pk).exclude(parent_id=self.parent_id).exists():
+            if message := self._move_refused():
+                raise ValidationError({"parent": message})
+
+    def _move_refused(self) -> str | None:
+        """A move that would change a final report's figures is refused (youthwork.locks.guard_move).
+
+        Checked under the units' locks, in the caller's transaction when there is one.
+        """
+        from youthwork.locks import guard_move
+
+        with transaction.atomic():
+            return guard_move(self, self.parent)
 
     def _own_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
@@ -116,6 +129,8 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.code = (self.code or "").strip() or None
         old_path = self.path
+        if self.pk and old_path and self._own_path() != old_path and (message := self._move_refused()):
+            raise ValidationError({"parent": message})
         super().save(*args, **kwargs)
         new_path = self._own_path()
         if new_path != old_path:
@@ -177,6 +192,20 @@ class User(AbstractUser):
         full = f"{self.last_name}{self.first_name}".strip()
         return f"{full}({self.username})" if full else self.username
 
+    @classmethod
+    def named_by_records(cls, users) -> set[int]:
+        """Ids of the users (a queryset or ids) that some record names as who created, changed or finalised
+        it: every foreign key to a user that deleting the user would blank (SET_NULL), the history's
+        history_user included. Such users are deactivated, never deleted, so the history keeps who."""
+        named: set[int] = set()
+        for relation in cls._meta.get_fields(include_hidden=True):  # related_name="+" relations are hidden
+            if not relation.one_to_many or relation.concrete or relation.on_delete is not models.SET_NULL:
+                continue
+            column = relation.field.name
+            found = relation.related_model._base_manager.filter(**{f"{column}__in": users})
+            named.update(found.order_by().values_list(column, flat=True).distinct())
+        return named
+
 
 class LedgerQuerySet(models.QuerySet):
     def in_period(self, period):
@@ -227,7 +256,11 @@ class LedgerRecord(models.Model):
         indexes = [models.Index(fields=["unit", "date"], name="%(class)s_unit_date")]
 
     def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.unit} {self.date:%Y-%m-%d}"
+        try:
+            unit = self.unit
+        except Unit.DoesNotExist:  # a deleted record's history, after its unit was deleted too
+            unit = f"已删除的单位(编号{self.unit_id})"
+        return f"{self._meta.verbose_name} {unit} {self.date:%Y-%m-%d}"
 
     def unique_error_message(self, model_class, unique_check):
         # Django's "包含 填报单位，日期 和 类型 的 … 已经存在。" tells staff little about what to do.
@@ -255,11 +288,37 @@ class LedgerRecord(models.Model):
             return check(self.unit, self.date)
         return None
 
+    def guard(self) -> str | None:
+        """Lock this record's units (as stored and as it will be written), then say why it may not change.
+
+        Every write calls it inside its own transaction before writing (save() and delete() do), so a
+        定稿 running at the same time either counts the write or makes it refuse (youthwork.locks).
+        """
+        from youthwork.locks import guard_write
+
+        stored = type(self)._default_manager.filter(pk=self.pk) if self.pk else None
+        with transaction.atomic():
+            return guard_write([(self.unit_id, self.date)], stored)
+
     def clean(self):
         super().clean()
-        # Bulk callers (the importer) hand over one preloaded youthwork.locks.lock_checker() as `_lock_check`.
-        if message := self.locked_by(getattr(self, "_lock_check", None)):
+        # Bulk callers (the importer) hold the locks and hand over one preloaded youthwork.locks.lock_checker()
+        # as `_lock_check`; the forms validate inside the write's transaction, which guard() locks.
+        check = getattr(self, "_lock_check", None)
+        if message := (self.locked_by(check) if check else self.guard()):
             raise ValidationError(message)
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if message := self.guard():
+                raise ValidationError(message)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            if message := self.guard():
+                raise ValidationError(message)
+            return super().delete(*args, **kwargs)
 
 
 def activity_venue() -> models.ForeignKey:

@@ -83,6 +83,10 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite has no row locks: a write transaction takes the database's write lock when it begins, so a
+    # 定稿 and a write never interleave (youthwork.locks); the other waits up to `timeout` seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "youthwork.User"
 

@@ -13,12 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 
-from youthwork.roles import ROLES, sync_roles
+from tests.factories import restore_roles
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -71,16 +68,10 @@ def chromium():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def restore_roles():
-    """Bring back the roles the migrations create, after a transactional test flushed them."""
-    sync_roles(MigrationLoader(connection).project_state().apps)
-
-
 @pytest.fixture
 def demo(live_server):
     """The demo city of `manage.py load_demo` behind a live server (the database is flushed after each test)."""
-    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
-        restore_roles()
+    restore_roles()
     call_command("load_demo", stdout=io.StringIO())
     return live_server
 

@@ -350,3 +350,16 @@ def test_a_deleted_units_history_is_read_by_whom_may_see_its_parent(cast, login)
     assert page.status_code == 200 and "删除" in text_of(page)
     assert Unit.history.filter(id=school.pk).first().history_user == cast.admin_a
     assert login(cast.clerk_b).get(history_url(Unit, school.pk)).status_code == 404
+
+
+def test_a_deleted_records_history_stays_readable_by_the_city_after_its_unit_is_deleted_too(cast, login):
+    school = make_unit("甲区第二小学", cast.town_a, Unit.Type.SCHOOL)
+    lesson = make_record(OnlineLesson, school, participants=9)
+    district = login(cast.admin_a)
+    assert district.post(f"/admin/activities/onlinelesson/{lesson.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert district.post(f"/admin/youthwork/unit/{school.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Unit.objects.filter(pk=school.pk).exists()
+    for user in (cast.city_admin, cast.superuser):
+        page = login(user).get(history_url(OnlineLesson, lesson.pk))
+        assert page.status_code == 200 and "删除" in text_of(page) and "admin_a" in text_of(page), user
+    assert login(cast.clerk_b).get(history_url(OnlineLesson, lesson.pk)).status_code == 404

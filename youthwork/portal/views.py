@@ -7,7 +7,7 @@ from operator import or_
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
@@ -229,9 +229,11 @@ def ledger_create(request, slug):
     require(request.user, ledger, "add")
     form_class = record_form_class(ledger)
     if request.method == "POST":
-        form = form_class(request.POST, user=request.user)
-        if form.is_valid() and (response := _save_and_redirect(request, ledger, form, "新增")):
-            return response
+        # Validated and saved in one transaction: the lock check in validation holds until the save.
+        with transaction.atomic():
+            form = form_class(request.POST, user=request.user)
+            if form.is_valid() and (response := _save_and_redirect(request, ledger, form, "新增")):
+                return response
     else:
         home = access.home_unit(request.user)
         initial = {"date": timezone.localdate()}
@@ -259,9 +261,10 @@ def ledger_edit(request, slug, pk):
     # Users who may not read the names of minors edit the rest of the record; the name stays as it is.
     form_class = record_form_class(ledger, hide=_masked(ledger, request.user))
     if request.method == "POST":
-        form = form_class(request.POST, instance=record, user=request.user)
-        if form.is_valid() and (response := _save_and_redirect(request, ledger, form, "修改")):
-            return response
+        with transaction.atomic():
+            form = form_class(request.POST, instance=record, user=request.user)
+            if form.is_valid() and (response := _save_and_redirect(request, ledger, form, "修改")):
+                return response
     else:
         form = form_class(instance=record, user=request.user)
     return render(
@@ -284,7 +287,11 @@ def ledger_delete(request, slug, pk):
         raise PermissionDenied(refusal)
     if request.method == "POST":
         label = f"{record.unit} {record.date:%Y-%m-%d}"
-        record.delete()
+        try:
+            record.delete()  # checks the lock again, under the units' locks
+        except ValidationError as exc:
+            context = _detail_context(request, ledger, record, exc.messages[0])
+            return render(request, "portal/ledger_detail.html", context)
         messages.success(request, f"已删除“{ledger.sheet_name}”记录:{label}")
         return redirect(_safe_next(request, _list_url(ledger)))
     context = _detail_context(request, ledger, record, None, with_history=False)

@@ -109,7 +109,7 @@ response = Client().get("/accounts/login/", headers={"X-Forwarded-Proto": "https
 print("proxied", response.status_code, response.wsgi_request.is_secure())
 """
     proxy = {"DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"}
-    result = manage("shell", "-c", script, **PRODUCTION, **proxy)
+    result = manage("shell", "-c", script, **{**PRODUCTION, **proxy})
     assert result.returncode == 0, result.stderr
     assert "proxied 200 True" in result.stdout.splitlines()
 

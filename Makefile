@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint
 
+# `make run` and `make lint` run on a laptop: development mode (the laptop secret key, plain HTTP). Production sets
+# DJANGO_SECRET_KEY and leaves DJANGO_DEBUG unset (see README, Security). The tests set it in tests/settings.py.
+run lint: export DJANGO_DEBUG ?= 1
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -24,6 +24,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "youthwork.settings")
+# A benchmark serves no page: a throw-away key lets it run with production settings (DEBUG off, as measured).
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 UNITS = 50
 

@@ -61,7 +61,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         fields = ("order", "heading", "text")
         widgets = {
-            "order": forms.NumberInput(attrs={"min": 0, "style": "width:5rem"}),
+            "order": forms.NumberInput(attrs={"min": 0, "class": "report-order"}),
             "text": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -1,6 +1,24 @@
 import pytest
+from django.test import Client, RequestFactory
 
 from tests.factories import Cast
+
+
+class LoginCheckedClient(Client):
+    """Django's test client whose login() passes the request, as the login page does.
+
+    The login lockout (django-axes) checks every authenticate() call against the address and user name of its
+    request and refuses calls without one; Client.login() sends none unless given.
+    """
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client():
+    return LoginCheckedClient()
 
 
 @pytest.fixture(autouse=True)

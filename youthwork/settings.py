@@ -1,9 +1,14 @@
 """One settings module. Every value comes from the environment, with a default that runs out of the box."""
 
+import base64
+import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,9 +21,26 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+# Production unless DJANGO_DEBUG=1: `make run`, `make lint` and the test settings (tests/settings.py) set it.
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
-# The default key is only good for a laptop; production sets DJANGO_SECRET_KEY.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. In production (DJANGO_DEBUG unset or 0) the portal does not start "
+            "without it: set it to a long random value kept secret, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "On a laptop set DJANGO_DEBUG=1 instead (make run does)."
+        )
+    SECRET_KEY = "dev-only-insecure-key-for-DJANGO_DEBUG-1-never-in-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -35,6 +57,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_include_bootstrap",
     "simple_history",
+    "axes",
+    "csp",
     "youthwork",
     "activities",
     "assistance",
@@ -44,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -56,6 +82,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login lockout (django-axes): turns a locked-out login into the 锁定 page; must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "youthwork.urls"
@@ -95,6 +123,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes checks every login (the portal's and the admin's) before the password is; then Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -141,9 +174,71 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Security. Production (DEBUG off) gets HTTPS-only cookies, the redirect to HTTPS and HSTS by default; each can be
+# switched off by its variable, e.g. behind a TLS proxy that redirects to HTTPS itself. See README, Security.
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+# Behind a TLS proxy: the header it sets on requests that came in over HTTPS (X-Forwarded-Proto: https). Only set
+# it when the proxy always sets or overwrites this header, or clients can claim HTTPS themselves.
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
+# A session ends after this many hours without a request (each request starts the count again).
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_HOURS", 8) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source expression that allows exactly this inline code."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()}'"
+
+
+# Content-Security-Policy (django-csp 4): scripts, styles, images and fonts only from this site; no inline script
+# or style (our templates have none: static/youthwork/portal.js holds every script, and styles are classes in
+# static/youthwork/*.css); no framing, no plug-ins. Bootstrap's CSS draws its icons (select arrows, check marks)
+# as data: SVG images. One exception, not ours: django-import-export's export page (its template
+# admin/import_export/export.html) has one inline event handler and two style attributes; 'unsafe-hashes' with
+# their hashes lets exactly these run, and nothing else inline (tests/browser/test_csp_in_chromium.py).
+CSP_ALLOWED_INLINE_HANDLERS = ["onSelectToggleChange(event)"]
+CSP_ALLOWED_INLINE_STYLES = ["padding: 0;", "font-weight: bold;"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_HASHES, *map(csp_hash, CSP_ALLOWED_INLINE_HANDLERS)],
+        "style-src": [SELF, UNSAFE_HASHES, *map(csp_hash, CSP_ALLOWED_INLINE_STYLES)],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login lockout (django-axes): AXES_FAILURE_LIMIT failed logins for one user name from one address lock that
+# combination for AXES_COOLOFF_TIME (attempts during the lock do not prolong it); a successful login resets the
+# count. Locked out: the 429 page templates/registration/locked_out.html. Unlocking early:
+# `manage.py axes_reset_username <name>`. Axes' admin pages are off (they are English only).
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "youthwork.security.lockout_response"
+AXES_ENABLE_ADMIN = False
+# The client's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies the address the outermost
+# one saw (from X-Forwarded-For, which those proxies must append to). Used by the lockout.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "youthwork.security.client_ip"
 
 LOGGING = {
     "version": 1,

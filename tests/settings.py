@@ -1,0 +1,14 @@
+"""Settings of the test suite: the project's settings in development mode (DJANGO_DEBUG=1).
+
+Development mode gives the laptop secret key and leaves HTTPS-only cookies, the HTTPS redirect and HSTS off,
+so the test client and the live server can speak plain HTTP. pytest-django still runs the tests with DEBUG off.
+The production settings are tested in real processes with a controlled environment
+(tests/youthwork/test_production_settings.py). Set here, before the settings are read, so management commands
+the tests start as subprocesses run in development mode too.
+"""
+
+import os
+
+os.environ["DJANGO_DEBUG"] = "1"
+
+from youthwork.settings import *  # noqa: F403

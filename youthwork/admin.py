@@ -6,7 +6,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
@@ -43,6 +43,24 @@ class ScopedAdmin(GuardedChangeListAdmin):
         if obj is None:
             raise Http404("记录不存在,或不在您的管理范围内")
         return obj
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            # The form checked the unique keys, but another request (a double click, a colleague at the same
+            # moment) saved the same key in between; the transaction is rolled back. The database's own text,
+            # which can hold a child's name, is neither shown nor logged.
+            name = self.opts.verbose_name
+            self.message_user(
+                request,
+                f"没有保存:刚刚已有一条相同的{name}记录被保存(可能是重复提交,或他人同时填报)。"
+                f"请在列表中找到那条记录修改,不要重复填报。",
+                messages.ERROR,
+            )
+            if object_id is None:
+                return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+            return HttpResponseRedirect(request.get_full_path())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model

@@ -11,3 +11,5 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("youthwork.portal.urls")),
 ]
+
+handler400 = "youthwork.errors.bad_request"

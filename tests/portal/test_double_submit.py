@@ -84,3 +84,30 @@ def test_a_childs_name_in_the_database_error_reaches_neither_page_nor_log(
     assert not re.search(r"UNIQUE|duplicate key|constraint|IntegrityError", page, re.I)
     assert "何小明" not in caplog.text and "IntegrityError" not in caplog.text
     assert StudentAid.objects.count() == 1
+
+
+def test_the_admin_saving_a_key_another_request_just_saved_says_so_without_a_500_or_the_name(
+    login, cast, caplog, checks_pass_before_the_other_request_commits
+):
+    aid = {
+        "unit": cast.district_a.pk,
+        "date": "2023-05-04",
+        "student_name": "何小明",
+        "school": "甲区第一小学",
+        "grade": "三年级",
+        "aid_type": "助学金",
+        "amount": "500",
+        "note": "",
+        "_save": "保存",
+    }
+    client = login(cast.admin_a)
+    with caplog.at_level(logging.DEBUG):
+        assert client.post("/admin/assistance/studentaid/add/", aid).status_code == 302
+        caplog.clear()
+        second = client.post("/admin/assistance/studentaid/add/", aid, follow=True)
+    assert second.status_code == 200
+    page = text_of(second)
+    assert "刚刚已有一条相同的资助学生记录被保存" in page
+    assert not re.search(r"UNIQUE|duplicate key|constraint|IntegrityError", page, re.I)
+    assert "何小明" not in caplog.text and "IntegrityError" not in caplog.text
+    assert StudentAid.objects.count() == 1

@@ -126,6 +126,8 @@ def test_an_export_with_an_unreadable_filter_is_a_400_not_a_500(cast, login, stu
     for query in ("date__gte=abc", "date__year=9999&date__month=12", "date__year=0"):
         response = client.post(f"{LIST}export/?{query}", export_data(resource_for(StudentAid)))
         assert response.status_code == 400, query
+        # The site's 400 page says in Chinese what was wrong, not Django's bare “Bad Request (400)”.
+        assert "网址中的筛选条件无效" in response.content.decode(), query
 
 
 # --- the mask tells neither the name nor its length ----------------------------------------------------

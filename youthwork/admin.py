@@ -62,6 +62,12 @@ class ScopedAdmin(GuardedChangeListAdmin):
                 return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
             return HttpResponseRedirect(request.get_full_path())
 
+    def delete_model(self, request, obj):
+        try:
+            obj.delete()  # a ledger record or venue checks the final reports under its units' locks
+        except ValidationError as exc:
+            raise PermissionDenied(exc.messages[0]) from exc
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
         if related is Unit:
@@ -143,12 +149,6 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
             return access.may_delete_any(request.user, self.model)
         return access.delete_refusal(request.user, obj) is None
 
-    def delete_model(self, request, obj):
-        try:
-            obj.delete()  # checks the lock under the units' locks (LedgerRecord.guard)
-        except ValidationError as exc:
-            raise PermissionDenied(exc.messages[0]) from exc
-
     def delete_queryset(self, request, queryset):
         # The delete_selected action runs in a transaction: lock the records' units, then check.
         with transaction.atomic():
@@ -195,6 +195,15 @@ class VenueAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
     list_filter = ("venue_type", ("unit", admin.RelatedOnlyFieldListFilter), "provides_lodging")
     search_fields = ("name", "unit__name")
     list_select_related = ("unit",)
+
+    def delete_queryset(self, request, queryset):
+        # The delete_selected action: a venue a final report counts stays (youthwork.locks.guard_venue).
+        with transaction.atomic():
+            for venue in queryset:
+                if message := venue.guard(deleting=True):
+                    self.message_user(request, message, level="error")
+                    return
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(User)

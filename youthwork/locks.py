@@ -195,3 +195,53 @@ def _has_records(path: str, start: dt.date, end: dt.date) -> bool:
         ledger.model._default_manager.filter(unit__path__startswith=path, date__gte=start, date__lte=end).exists()
         for ledger in all_ledgers()
     )
+
+
+# --- venues ----------------------------------------------------------------------------------------
+#
+# A report counts the venues of its subtree opened by the end of its period (youthwork.metrics: 希望家园,
+# 青年之家…, their names, types and lodging). Venues have no closing date, so a venue counted by a final
+# report keeps counting: while the report stays final, what the report read of it cannot change.
+
+VENUE_COUNTED_FIELDS = ("name", "unit_id", "venue_type", "opened_on", "provides_lodging")
+
+
+def _venue_report(finals, unit, opened_on: dt.date | None):
+    if unit is None or opened_on is None:
+        return None
+    for report in finals:
+        if opened_on <= report.period_end and unit.path.startswith(report.unit.path):
+            return report
+    return None
+
+
+def guard_venue(venue, *, deleting: bool = False) -> str | None:
+    """Lock the venue's units (as stored and as written), then say why the write may not happen, or None.
+
+    Refused: adding a venue a final report would have counted (opened by its period's end, in its
+    subtree: a venue backdated into a frozen quarter), deleting a counted venue, or changing a counted
+    venue's name, unit, type, opening date or lodging (its 备注 may change). Call it inside the write's
+    transaction.
+    """
+    Venue = type(venue)
+    stored = None
+    if venue.pk is not None:
+        stored = Venue._default_manager.filter(pk=venue.pk).values(*VENUE_COUNTED_FIELDS).first()
+    units = hold([venue.unit_id, stored["unit_id"] if stored else None])
+    if stored is not None and not deleting:
+        if all(stored[name] == getattr(venue, name) for name in VENUE_COUNTED_FIELDS):
+            return None  # only its note changes: no figure reads it
+    finals = _final_reports()
+    places = []
+    if stored is not None:
+        places.append((units.get(stored["unit_id"]), stored["opened_on"], stored["name"]))
+    if not deleting:
+        places.append((units.get(venue.unit_id), venue.opened_on, venue.name))
+    for unit, opened_on, name in places:
+        if (report := _venue_report(finals, unit, opened_on)) is not None:
+            return (
+                f"“{report}”已定稿,{report.period_end:%Y-%m-%d}前启用的阵地“{name}”已计入该报告,"
+                "不能新增、删除,也不能修改其名称、所在单位、类型、启用日期或提供食宿(备注可以修改);"
+                "如需修改请联系市级管理员退回定稿"
+            )
+    return None

@@ -176,6 +176,30 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def guard(self, *, deleting: bool = False) -> str | None:
+        """Lock this venue's units, then say why it may not be written (a final report counts it), or None."""
+        from youthwork.locks import guard_venue
+
+        with transaction.atomic():
+            return guard_venue(self, deleting=deleting)
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.opened_on and (message := self.guard()):
+            raise ValidationError(message)
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if message := self.guard():
+                raise ValidationError(message)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            if message := self.guard(deleting=True):
+                raise ValidationError(message)
+            return super().delete(*args, **kwargs)
+
 
 class User(AbstractUser):
     """A portal user; what they see is decided by their unit (see access.py) and their role (group)."""

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from activities.models import OnlineLesson
 from reports.builder import build_outputs
 from reports.models import WorkReport
-from tests.factories import build_record, make_record, make_unit
+from tests.factories import build_record, make_record, make_unit, make_venue
 from tests.importing.workbooks import header, run_import, save, xlsx
-from youthwork.models import Unit
+from youthwork.models import Unit, Venue
 
 
 @pytest.fixture
@@ -152,3 +152,78 @@ def test_the_city_cannot_move_a_counted_school_to_another_district_behind_a_fina
     moved = client.post(f"/admin/youthwork/unit/{cast.school_a.pk}/change/", unit_form(cast.school_a, cast.district_b))
     assert "不能改变其上级单位" in moved.content.decode()
     assert build_outputs(report.period, report.unit).figures == frozen
+
+
+# --- venues: a final report counts the venues opened by its period's end --------------------------------
+
+
+def venue_form(unit, **changes):
+    form = {
+        "name": "甲区希望家园",
+        "unit": unit.pk,
+        "venue_type": "希望家园",
+        "opened_on": "2023-05-01",
+        "provides_lodging": "on",
+        "note": "",
+        "_save": "保存",
+    }
+    form.update(changes)
+    return form
+
+
+def test_a_venue_backdated_into_a_final_reports_period_cannot_be_added(cast, login, final_report):
+    page = login(cast.admin_a).post("/admin/youthwork/venue/add/", venue_form(cast.school_a))
+    assert page.status_code == 200
+    assert "已计入该报告" in page.content.decode()
+    assert not Venue.objects.exists()
+
+
+def test_a_venue_opened_after_the_final_period_or_elsewhere_may_be_added(cast, login, final_report):
+    client = login(cast.admin_a)
+    later = venue_form(cast.school_a, opened_on="2023-07-01")
+    assert client.post("/admin/youthwork/venue/add/", later).status_code == 302
+    make_venue(cast.school_b, "乙区希望家园", opened_on=dt.date(2023, 5, 1)).full_clean()
+
+
+def counted_venue(cast):
+    """A venue opened in 2022, then the district's 2023Q2 report made final: the report counts it."""
+    venue = make_venue(cast.school_a, "甲区青年之家", opened_on=dt.date(2022, 1, 1))
+    WorkReport.objects.create(unit=cast.district_a, period_code="2023Q2", status=WorkReport.Status.FINAL)
+    return venue
+
+
+def test_a_counted_venues_type_cannot_change_behind_the_report_but_its_note_can(cast):
+    venue = counted_venue(cast)
+    venue.venue_type = Venue.Type.HOPE_HOME
+    with pytest.raises(ValidationError) as caught:
+        venue.full_clean()
+    assert "甲区团委2023年第二季度" in caught.value.messages[0]
+    with pytest.raises(ValidationError):
+        venue.save()  # past the forms too
+    venue.refresh_from_db()
+    venue.note = "周末开放"
+    venue.full_clean()
+    venue.save()
+    assert Venue.objects.get(pk=venue.pk).venue_type == Venue.Type.YOUTH_HOME
+
+
+def test_a_counted_venue_cannot_be_deleted_nor_moved_out_of_the_locked_subtree(cast, login):
+    venue = counted_venue(cast)
+    client = login(cast.admin_a)
+    assert client.get(f"/admin/youthwork/venue/{venue.pk}/delete/").status_code == 200
+    assert client.post(f"/admin/youthwork/venue/{venue.pk}/delete/", {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [venue.pk], "post": "yes"}
+    client.post("/admin/youthwork/venue/", bulk)
+    assert Venue.objects.filter(pk=venue.pk).exists()
+    venue.unit = cast.school_b
+    with pytest.raises(ValidationError):
+        venue.full_clean()
+
+
+def test_importing_a_venue_sheet_that_changes_a_counted_venue_is_a_row_error(cast, tmp_path):
+    counted_venue(cast)
+    data = xlsx({"阵地": [header("阵地"), ["甲区青年之家", "A1S", "希望家园", "2022-01-01", "否", ""]]})
+    code, out, _err = run_import(save(tmp_path, data))
+    assert code == 1
+    assert any("已计入该报告" in line for line in out), out
+    assert Venue.objects.get(name="甲区青年之家").venue_type == Venue.Type.YOUTH_HOME

@@ -88,3 +88,19 @@ class Cast:
         self.clerk_a = make_user("clerk_a", self.district_a, CLERK)
         self.clerk_b = make_user("clerk_b", self.district_b, CLERK)
         self.leader_a = make_user("leader_a", self.district_a, LEADER)
+
+
+def theme_day_form(unit: Unit, **overrides) -> dict:
+    """The portal form of a 主题团队日 record as a browser posts it (overrides replace fields)."""
+    data = {
+        "unit": unit.pk,
+        "date": "2023-05-04",
+        "day_type": "主题团日",
+        "theme": "青春心向党",
+        "occasion": "五四",
+        "participants": "120",
+        "venue": "",
+        "note": "",
+    }
+    data.update(overrides)
+    return data

@@ -142,7 +142,34 @@ class Unit(models.Model):
             self.path = new_path
 
 
-class Venue(models.Model):
+class GuardedWrites(models.Model):
+    """A model whose every save and delete first asks `guard()`, inside the write's transaction.
+
+    `guard(deleting=...)` locks the rows it needs (youthwork.locks) and answers why the write may not
+    happen (a final report counts what it would change), or None. Forms and the importer ask the same
+    in clean(); save() and delete() ask again, so a shell, a script or a future API is refused too.
+    """
+
+    class Meta:
+        abstract = True
+
+    def guard(self, *, deleting: bool = False) -> str | None:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if message := self.guard():
+                raise ValidationError(message)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            if message := self.guard(deleting=True):
+                raise ValidationError(message)
+            return super().delete(*args, **kwargs)
+
+
+class Venue(GuardedWrites):
     """A venue (`阵地`) where youth work takes place."""
 
     class Type(models.TextChoices):
@@ -188,18 +215,6 @@ class Venue(models.Model):
         if self.unit_id and self.opened_on and (message := self.guard()):
             raise ValidationError(message)
 
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            if message := self.guard():
-                raise ValidationError(message)
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            if message := self.guard(deleting=True):
-                raise ValidationError(message)
-            return super().delete(*args, **kwargs)
-
 
 class User(AbstractUser):
     """A portal user; what they see is decided by their unit (see access.py) and their role (group)."""
@@ -241,7 +256,7 @@ class LedgerQuerySet(models.QuerySet):
         return self.filter(unit__path__startswith=unit.path)
 
 
-class LedgerRecord(models.Model):
+class LedgerRecord(GuardedWrites):
     """The abstract base of the fifteen ledgers: who reported it, when it happened, who changed it."""
 
     unit = models.ForeignKey(Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="+")
@@ -312,7 +327,7 @@ class LedgerRecord(models.Model):
             return check(self.unit, self.date)
         return None
 
-    def guard(self) -> str | None:
+    def guard(self, *, deleting: bool = False) -> str | None:
         """Lock this record's units (as stored and as it will be written), then say why it may not change.
 
         Every write calls it inside its own transaction before writing (save() and delete() do), so a
@@ -332,17 +347,6 @@ class LedgerRecord(models.Model):
         if message := (self.locked_by(check) if check else self.guard()):
             raise ValidationError(message)
 
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            if message := self.guard():
-                raise ValidationError(message)
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            if message := self.guard():
-                raise ValidationError(message)
-            return super().delete(*args, **kwargs)
 
 
 def activity_venue() -> models.ForeignKey:

@@ -235,6 +235,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "youthwork.security.lockout_response"
 AXES_ENABLE_ADMIN = False
+# No "AXES: BEGIN version …" banner on every manage.py command (import_workbook, build_report print results).
+AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies the address the outermost
 # one saw (from X-Forwarded-For, which those proxies must append to). Used by the lockout.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)

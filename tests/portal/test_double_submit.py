@@ -8,23 +8,25 @@ import pytest
 
 from activities.models import ThemeDay
 from assistance.models import StudentAid
+from tests.factories import theme_day_form
 
 pytestmark = pytest.mark.django_db
 
-DUPLICATE = "已有一条填报单位、日期、类型、主题都相同的主题团队日记录,请修改那条记录,不要重复填报"
-
-
-def theme_day_form(unit):
+def student_aid_form(unit) -> dict:
+    """A 资助学生 record naming a child, as the portal's and the admin's forms post it."""
     return {
         "unit": unit.pk,
         "date": "2023-05-04",
-        "day_type": "主题团日",
-        "theme": "青春心向党",
-        "occasion": "五四",
-        "participants": "120",
-        "venue": "",
+        "student_name": "何小明",
+        "school": "甲区第一小学",
+        "grade": "三年级",
+        "aid_type": "助学金",
+        "amount": "500",
         "note": "",
     }
+
+
+DUPLICATE = "已有一条填报单位、日期、类型、主题都相同的主题团队日记录,请修改那条记录,不要重复填报"
 
 
 def text_of(response) -> str:
@@ -63,16 +65,7 @@ def test_two_saves_of_the_same_key_at_once_give_the_duplicate_message_not_a_500(
 def test_a_childs_name_in_the_database_error_reaches_neither_page_nor_log(
     login, cast, caplog, checks_pass_before_the_other_request_commits
 ):
-    aid = {
-        "unit": cast.district_a.pk,
-        "date": "2023-05-04",
-        "student_name": "何小明",
-        "school": "甲区第一小学",
-        "grade": "三年级",
-        "aid_type": "助学金",
-        "amount": "500",
-        "note": "",
-    }
+    aid = student_aid_form(cast.district_a)
     client = login(cast.admin_a)
     with caplog.at_level(logging.DEBUG):
         assert client.post("/ledgers/studentaid/new/", aid).status_code == 302
@@ -89,17 +82,7 @@ def test_a_childs_name_in_the_database_error_reaches_neither_page_nor_log(
 def test_the_admin_saving_a_key_another_request_just_saved_says_so_without_a_500_or_the_name(
     login, cast, caplog, checks_pass_before_the_other_request_commits
 ):
-    aid = {
-        "unit": cast.district_a.pk,
-        "date": "2023-05-04",
-        "student_name": "何小明",
-        "school": "甲区第一小学",
-        "grade": "三年级",
-        "aid_type": "助学金",
-        "amount": "500",
-        "note": "",
-        "_save": "保存",
-    }
+    aid = {**student_aid_form(cast.district_a), "_save": "保存"}
     client = login(cast.admin_a)
     with caplog.at_level(logging.DEBUG):
         assert client.post("/admin/assistance/studentaid/add/", aid).status_code == 302

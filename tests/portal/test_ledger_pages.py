@@ -8,23 +8,8 @@ from django.contrib.auth.models import Permission
 from activities.models import Ceremony, CounsellorContest, ThemeDay
 from assistance.models import Donation, StudentAid, TeachingSite
 from reports.models import WorkReport
-from tests.factories import make_record, make_user, make_venue
+from tests.factories import make_record, make_user, make_venue, theme_day_form
 from youthwork.ledgers import all_ledgers
-
-
-def theme_day_form(unit, **overrides):
-    data = {
-        "unit": unit.pk,
-        "date": "2023-05-04",
-        "day_type": "主题团日",
-        "theme": "青春心向党",
-        "occasion": "五四",
-        "participants": "120",
-        "venue": "",
-        "note": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def errors_of(response) -> str:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activities.models import CounsellorContest, OnlineLesson, ThemeDay
 from assistance.models import StudentAid
-from tests.factories import make_record, make_unit, make_venue
+from tests.factories import make_record, make_unit, make_venue, theme_day_form
 from tests.importing.workbooks import header, run_import, save, xlsx
 from youthwork.models import Unit, Venue
 
@@ -59,16 +59,7 @@ def test_an_admin_edit_records_the_user_and_the_values_before_and_after(cast, lo
 
 def test_a_portal_edit_records_the_user_and_shows_in_the_records_history(cast, login):
     client = login(cast.clerk_a)
-    form = {
-        "unit": cast.town_a.pk,
-        "date": "2023-05-04",
-        "day_type": "主题团日",
-        "theme": "青春心向党",
-        "occasion": "五四",
-        "participants": "120",
-        "venue": "",
-        "note": "",
-    }
+    form = theme_day_form(cast.town_a)
     client.post("/ledgers/themeday/new/", form)
     record = ThemeDay.objects.get()
     login(cast.admin_a).post(f"/ledgers/themeday/{record.pk}/edit/", {**form, "participants": "150", "note": "补录"})

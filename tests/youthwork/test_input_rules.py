@@ -14,28 +14,13 @@ from django.utils import timezone
 
 from activities.models import OnlineLesson, ThemeDay
 from assistance.models import Donation, TeachingSite
-from tests.factories import make_record
+from tests.factories import make_record, theme_day_form
 from tests.importing.workbooks import header, run_import, save, xlsx
 from youthwork.models import Venue
 
 pytestmark = pytest.mark.django_db
 
 TOMORROW = timezone.localdate() + dt.timedelta(days=1)
-
-
-def theme_day_form(unit, **overrides):
-    data = {
-        "unit": unit.pk,
-        "date": "2023-05-04",
-        "day_type": "主题团日",
-        "theme": "青春心向党",
-        "occasion": "五四",
-        "participants": "120",
-        "venue": "",
-        "note": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def page_text(response) -> str:

@@ -26,6 +26,7 @@ from reports.document import (
 from reports.narrative import clean, numeral, render, sentence, tidy
 from youthwork import formatting
 from youthwork.areas import work_areas
+from youthwork.metrics import NAMES_KEPT
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -193,7 +194,7 @@ def _cell(figure, value):
         return formatting.round_amount(value)
     if figure.kind == "text":
         names = [str(name) for name in value or []]
-        shown = names[: report_figures.metrics.NAMES_KEPT]
+        shown = names[:NAMES_KEPT]
         return "、".join(shown) + ("等" if len(names) > len(shown) else "")
     if figure.kind == "documents":
         return "、".join(clean(doc["title"]) for doc in value or [])

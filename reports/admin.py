@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from reports.models import PlanItem, ProblemItem, WorkReport
-from reports.views import may_reopen
+from reports.permissions import may_reopen
 from youthwork.admin import ScopedAdmin
 from youthwork.periods import Period, PeriodError
 

@@ -1,14 +1,14 @@
-"""Every figure of a work-status report, collected from the three work areas in a fixed number of queries.
+"""Every figure of a work-status report, collected from the work areas in a fixed number of queries.
 
 `collect(period, unit)` returns one plain, JSON-serialisable dict (amounts are Decimal: serialise
 with DjangoJSONEncoder) that the narrative templates read:
 
     period    code, label (2023年第二季度), start, end, ytd_start, year, previous_label
     unit      name, code, type; words: how the scope reads in text (全市, 我市, 我委)
-    activities / assistance / legal_education
-              the area's figures for the whole scope (see each app's metrics.FIGURES)
+    <area label>  each work area's figures for the whole scope, keyed by its app label (see each area's
+              metrics.FIGURES; the areas are those of youthwork.areas.work_areas())
     venues    希望家园 and venue utilisation (youthwork.metrics.VENUE_FIGURES)
-    previous  the same three areas for the previous period (for "down against the previous period")
+    previous  the same areas for the previous period (for "down against the previous period")
     pending   [{"area", "units"}]: direct child units without a record of the area in the period
     activity  [{"name", "areas": {area: records}, "total"}]: records per direct child unit and area
 
@@ -19,27 +19,34 @@ over the whole scope rather than added up, so distinct counts (students aided, s
 
 from __future__ import annotations
 
-from django.apps import apps
+from types import ModuleType
 
-from activities import metrics as activities_metrics
-from assistance import metrics as assistance_metrics
-from legal_education import metrics as legal_education_metrics
 from youthwork import metrics
-from youthwork.ledgers import areas as ledger_areas
+from youthwork.areas import work_area, work_areas
 from youthwork.models import Unit
 from youthwork.periods import Period
 
-AREAS = {
-    "activities": activities_metrics,
-    "assistance": assistance_metrics,
-    "legal_education": legal_education_metrics,
-}
 VENUES = "venues"
+
+
+def areas() -> dict[str, ModuleType]:
+    """The work areas' metrics modules by app label (the key of their figures), in INSTALLED_APPS order."""
+    return {area.label: area.metrics for area in work_areas()}
+
+
+def area_titles() -> list[str]:
+    """The work areas' titles (思想引领, …), as the record counts and the reporting overview name them."""
+    return [area.title for area in work_areas()]
+
+
+def area_title(key: str) -> str:
+    """The title of an area key (or 阵地 for the venues)."""
+    return "阵地" if key == VENUES else work_area(key).title
 
 
 def area_figures(key: str) -> tuple[metrics.Figure, ...]:
     """The figure declarations of an area key (or of the venues)."""
-    return metrics.VENUE_FIGURES if key == VENUES else AREAS[key].FIGURES
+    return metrics.VENUE_FIGURES if key == VENUES else work_area(key).metrics.FIGURES
 
 
 def scope_words(unit: Unit) -> dict[str, str]:
@@ -78,7 +85,7 @@ def collect(period: Period, unit: Unit) -> dict:
     previous = period.previous()
     counts = metrics.record_counts(period, unit)
     kids = metrics.children(unit)
-    areas = [area for area, _ledgers in ledger_areas()]
+    titles = area_titles()
     figures = {
         "period": _period(period),
         "unit": {"name": unit.name, "code": unit.code or "", "type": unit.unit_type, "words": scope_words(unit)},
@@ -87,16 +94,16 @@ def collect(period: Period, unit: Unit) -> dict:
         "pending": [],
         "activity": [],
     }
-    for key, module in AREAS.items():
+    for key, module in areas().items():
         figures[key] = module.compute(period, unit)[unit.path]
         figures["previous"][key] = module.compute(previous, unit)[unit.path]
-    for area in areas:
+    for area in titles:
         missing = [child.name for child in kids if not counts.get(area, {}).get(child.path)]
         if missing:
             figures["pending"].append({"area": area, "units": missing})
-    own = {area: counts.get(area, {}).get(unit.path, 0) for area in areas}
+    own = {area: counts.get(area, {}).get(unit.path, 0) for area in titles}
     rows = [(f"{unit.name}({metrics.OWN_LEVEL})", own)] if any(own.values()) else []
-    rows += [(child.name, {area: counts.get(area, {}).get(child.path, 0) for area in areas}) for child in kids]
+    rows += [(child.name, {area: counts.get(area, {}).get(child.path, 0) for area in titles}) for child in kids]
     figures["activity"] = [{"name": name, "areas": per, "total": sum(per.values())} for name, per in rows]
     return figures
 
@@ -108,7 +115,7 @@ def collect_by_unit(period: Period, unit: Unit) -> dict:
     """
     result: dict = {"rows": [{"key": unit.path, "name": f"{unit.name}({metrics.OWN_LEVEL})"}]}
     result["rows"] += [{"key": child.path, "name": child.name} for child in metrics.children(unit)]
-    for key, module in AREAS.items():
+    for key, module in areas().items():
         result[key] = dict(module.compute(period, unit, by_child=True))
     result[VENUES] = metrics.venue_figures(period, unit, by_child=True)
     return result
@@ -125,8 +132,8 @@ def changes(figures: dict) -> list[dict]:
     {"area", "key", "name", "unit", "kind", "previous", "current"}.
     """
     found = []
-    for key, module in AREAS.items():
-        area = str(apps.get_app_config(key).verbose_name)
+    for key, module in areas().items():
+        area = area_title(key)
         current, before = figures[key], figures["previous"].get(key, {})
         for figure in module.FIGURES:
             if not figure.compare or figure.kind not in ("count", "amount") or figure.span != "本期":

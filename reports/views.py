@@ -15,11 +15,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from reports import html
-from reports.builder import Document, build, build_file, default_text, previous_report, proposals_for, text_of
+from reports.builder import build_file
+from reports.compose import build, default_text, previous_report, proposals_for, text_of
+from reports.document import Document
 from reports.figures import collect
 from reports.forms import ItemFormSets, NewReportForm, ReportTextForm
 from reports.models import WorkReport
+from reports.permissions import may_reopen
+from reports.render import html
 from youthwork import access
 from youthwork.locks import is_lock_conflict, lock_message
 
@@ -34,11 +37,6 @@ def _report(request, pk, *, files: bool = False) -> WorkReport:
     if not files:
         queryset = queryset.without_files()
     return access.get_object_or_404(queryset, request.user, pk=pk)
-
-
-def may_reopen(user) -> bool:
-    """Only the city level (root unit or superuser) with the permission may send a final report back."""
-    return access.sees_everything(user) and user.has_perm("reports.reopen_workreport")
 
 
 @login_required

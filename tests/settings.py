@@ -12,3 +12,7 @@ import os
 os.environ["DJANGO_DEBUG"] = "1"
 
 from youthwork.settings import *  # noqa: F403
+
+# A ledger that exists only in the tests, added as the README's "Adding a ledger" says
+# (tests/youthwork/test_adding_a_ledger.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.extra_ledger"]  # noqa: F405

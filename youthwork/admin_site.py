@@ -2,6 +2,9 @@
 
 from django.contrib import admin
 
+from youthwork.areas import work_areas
+from youthwork.ledgers import all_ledgers
+
 
 class YouthworkAdminSite(admin.AdminSite):
     site_header = "青少年工作平台"
@@ -9,11 +12,9 @@ class YouthworkAdminSite(admin.AdminSite):
     index_title = "数据管理"
 
     def get_app_list(self, request, app_label=None):
-        from youthwork.ledgers import all_ledgers
-
-        # The work areas first, then reports and the organisation; within a work area, ledgers as in the
-        # dictionary; Django's own apps (roles) last.
-        first = ("activities", "assistance", "legal_education", "reports", "youthwork")
+        # The work areas first (as declared in INSTALLED_APPS), then reports and the organisation; within an
+        # app, ledgers as in the dictionary; Django's own apps (roles) last.
+        first = [*(area.label for area in work_areas()), "reports", "youthwork"]
         app_order = {label: index for index, label in enumerate(first)}
         ledger_order = {ledger.model._meta.object_name: index for index, ledger in enumerate(all_ledgers())}
         app_list = self._build_app_dict(request, app_label)

@@ -1,6 +1,6 @@
 """Shared machinery of the work-area metrics, and the figures that span every ledger.
 
-Each work-area app (activities, assistance, legal_education) has a `metrics.py` that computes its own
+Each work-area app (a youthwork.areas.WorkAreaConfig, e.g. activities) has a `metrics.py` that computes its own
 figures with the pieces here. Everything is an ORM aggregate grouped in the database: the number of
 queries depends on the figures asked for, never on the number of records or units.
 

@@ -640,17 +640,10 @@ def resource_for(key) -> type[SheetResource]:
             },
         )
         name = f"{sheet.model.__name__}Resource"
-        module = sheet.model.__module__.rsplit(".", 1)[0] + ".resources"
         _RESOURCES[sheet.model] = type(
-            name, (SheetResource,), {**declared, "Meta": meta, "sheet": sheet, "__module__": module}
+            name, (SheetResource,), {**declared, "Meta": meta, "sheet": sheet, "__module__": __name__}
         )
     return _RESOURCES[sheet.model]
-
-
-def app_resources(app_label: str) -> dict[str, type[SheetResource]]:
-    """The resources of one app's sheets by class name (what each app's resources.py exposes)."""
-    made = (resource_for(sheet) for sheet in sheets() if sheet.model._meta.app_label == app_label)
-    return {resource.__name__: resource for resource in made}
 
 
 # --- the admin's file format ----------------------------------------------------------------------

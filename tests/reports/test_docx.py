@@ -9,9 +9,12 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
-from reports import docx as word
-from reports.builder import Item, ReportText, build, build_outputs
+from reports import document as report_document
+from reports.builder import build_outputs
+from reports.compose import build
+from reports.document import Item, ReportText
 from reports.models import PlanItem, ProblemItem, WorkReport
+from reports.render import docx as word
 from youthwork.periods import Period
 
 Q2 = Period.parse("2023Q2")
@@ -148,10 +151,12 @@ def test_control_characters_from_users_do_not_break_the_file(town):
 
 
 def test_long_titles_split_where_words_allow():
-    assert word.split_title("短标题") == ["短标题"]
-    assert word.split_title("关于开展 工作的通知") == ["关于开展", "工作的通知"]
-    lines = word.split_title("关于进一步加强全市未成年人保护和预防未成年人违法犯罪工作的实施意见")
-    assert all(len(line) <= word.TITLE_CHARS_PER_LINE for line in lines) and "".join(lines).startswith("关于")
+    assert report_document.split_title("短标题") == ["短标题"]
+    assert report_document.split_title("关于开展 工作的通知") == ["关于开展", "工作的通知"]
+    lines = report_document.split_title("关于进一步加强全市未成年人保护和预防未成年人违法犯罪工作的实施意见")
+    assert all(len(line) <= report_document.TITLE_CHARS_PER_LINE for line in lines) and "".join(lines).startswith(
+        "关于"
+    )
 
 
 def test_property_elements_follow_the_schema_order_word_insists_on(document):

@@ -4,7 +4,8 @@ import datetime as dt
 import unicodedata
 
 from activities.models import Ceremony
-from reports.builder import Item, ReportText, build
+from reports.compose import build
+from reports.document import Item, ReportText
 from tests.factories import make_record
 from youthwork.periods import Period
 

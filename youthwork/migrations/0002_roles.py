@@ -1,10 +1,11 @@
 from django.db import migrations
 
-from youthwork.roles import sync_roles
 
 
 class Migration(migrations.Migration):
-    """Create the roles 录入员, 管理员, 领导 as groups with their permissions (see youthwork/roles.py)."""
+    """Now a no-op: the roles are synced after every migrate (youthwork.roles.sync_roles_after_migrate).
+
+    Was: Create the roles 录入员, 管理员, 领导 as groups with their permissions (see youthwork/roles.py)."""
 
     dependencies = [
         ("youthwork", "0001_initial"),
@@ -15,4 +16,4 @@ class Migration(migrations.Migration):
         ("legal_education", "0002_initial"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

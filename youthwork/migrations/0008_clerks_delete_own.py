@@ -1,10 +1,11 @@
 from django.db import migrations
 
-from youthwork.roles import sync_roles
 
 
 class Migration(migrations.Migration):
-    """Give 录入员 the new delete_own permission on every ledger (see youthwork/roles.py)."""
+    """Now a no-op: the roles are synced after every migrate (youthwork.roles.sync_roles_after_migrate).
+
+    Was: Give 录入员 the new delete_own permission on every ledger (see youthwork/roles.py)."""
 
     dependencies = [
         ("youthwork", "0007_field_rules"),
@@ -13,4 +14,4 @@ class Migration(migrations.Migration):
         ("legal_education", "0004_field_rules"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,7 +1,7 @@
 """The dashboard at "/": the user's scope, one quarter at a glance.
 
-Every figure comes from the work areas' metrics modules (activities/metrics.py, assistance/metrics.py,
-legal_education/metrics.py and youthwork/metrics.py), the same functions the report is built from,
+Every figure comes from the work areas' metrics modules (each area's metrics.py, as its WorkAreaConfig
+declares it, and youthwork/metrics.py), the same functions the report is built from,
 so the dashboard and the report never disagree. This module only chooses what to show and lays it
 out; the one query of its own lists the quarters that have records, for the period switcher.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import CharField, F, Value
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from youthwork import access, formatting
 from youthwork import metrics as common_metrics
+from youthwork.areas import WorkAreaConfig, work_areas
 from youthwork.ledgers import Ledger, all_ledgers
 from youthwork.metrics import Figure
 from youthwork.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError
@@ -28,26 +28,7 @@ from youthwork.portal.charts import Series, bar_chart, column_chart
 
 LATEST = 8
 
-# The figures each work area shows as its key figures (keys of that area's metrics.FIGURES), all 本期.
-KEY_FIGURES = {
-    "activities": ("league_days", "pioneer_days", "theme_day_participants", "lesson_participants", "contestants"),
-    "assistance": ("funds", "care_events", "care_beneficiaries", "teaching_children", "internship_students"),
-    "legal_education": ("law_events", "law_participants", "patrols", "psych_served", "publicity_reach"),
-}
-AREA_COLORS = ("#c8102e", "#f28e2b", "#1f6fb2")  # in the order of the areas; fixed so charts agree
 FUNDS_COLOR = "#2e8b57"
-
-
-def area_apps() -> list[tuple[str, str]]:
-    """(app label, area name) of the work areas in the registry's order."""
-    seen: dict[str, str] = {}
-    for ledger in all_ledgers():
-        seen.setdefault(ledger.app_label, ledger.area)
-    return list(seen.items())
-
-
-def metrics_of(app_label: str):
-    return import_module(f"{app_label}.metrics")
 
 
 # ---------------------------------------------------------------------------------------------- period
@@ -129,13 +110,17 @@ class KeyFigure:
 
 @dataclass
 class AreaSummary:
-    app_label: str
+    area: WorkAreaConfig
     name: str
     color: str
     records: int
     records_before: int
     figures: list[KeyFigure]
     ledgers: list[Ledger]
+
+    @property
+    def app_label(self) -> str:
+        return self.area.label
 
     @property
     def records_trend(self) -> str:
@@ -145,23 +130,23 @@ class AreaSummary:
 def area_summaries(period: Period, unit, user, rows_now, rows_before) -> list[AreaSummary]:
     previous = period.previous()
     summaries = []
-    for (app_label, name), color in zip(area_apps(), AREA_COLORS, strict=False):
-        module = metrics_of(app_label)
+    for area in work_areas():
+        module, name = area.metrics, area.title
         by_key = {figure.key: figure for figure in module.FIGURES}
         now = module.compute(period, unit)[unit.path]
         before = module.compute(previous, unit)[unit.path]
         summaries.append(
             AreaSummary(
-                app_label=app_label,
+                area=area,
                 name=name,
-                color=color,
+                color=area.colour,
                 records=sum(row["areas"].get(name, 0) for row in rows_now),
                 records_before=sum(row["areas"].get(name, 0) for row in rows_before),
-                figures=[KeyFigure(by_key[key], now[key], before[key]) for key in KEY_FIGURES.get(app_label, ())],
+                figures=[KeyFigure(by_key[key], now[key], before[key]) for key in area.key_figures],
                 ledgers=[
                     ledger
                     for ledger in all_ledgers()
-                    if ledger.app_label == app_label and user.has_perm(ledger.perm("view"))
+                    if ledger.app_label == area.label and user.has_perm(ledger.perm("view"))
                 ],
             )
         )
@@ -178,25 +163,19 @@ def _month_label(month: str) -> str:
 def charts(period: Period, unit, summaries: list[AreaSummary], rows_now: list[dict]) -> dict:
     """The dashboard's charts: 今年以来 month by month (the quarter highlighted), and the quarter by area and unit."""
     ytd = period.year_to_date()
-    monthly = {s.name: metrics_of(s.app_label).monthly(ytd, unit) for s in summaries}
+    monthly = {s.name: s.area.metrics.monthly(ytd, unit) for s in summaries}
     months = [row["month"] for row in next(iter(monthly.values()), [])]
     labels = [_month_label(month) for month in months]
     quarter = [i for i, month in enumerate(months) if dt.date.fromisoformat(f"{month}-01") in period]
     records = [Series(s.name, [row["records"] for row in monthly[s.name]], s.color) for s in summaries]
     people = [Series(s.name, [row["people"] for row in monthly[s.name]], s.color) for s in summaries]
-    funds = metrics_of("assistance").funds_by_month(ytd, unit)
+    amounts = next((s.area for s in summaries if s.area.amount_chart), None)
     year = f"{period.end.year}年"
     units = [row["name"] for row in rows_now]
     return {
         "records": column_chart(f"{year}各月台账记录(条)", labels, records, formatting.count, highlight=quarter),
         "people": column_chart(f"{year}各月参与人次", labels, people, formatting.count, highlight=quarter),
-        "funds": column_chart(
-            f"{year}各月募集资金(元)",
-            labels,
-            [Series("募集资金", [row["amount"] for row in funds], FUNDS_COLOR)],
-            formatting.amount,
-            highlight=quarter,
-        ),
+        "funds": amount_chart(amounts, ytd, unit, year, labels, quarter) if amounts else None,
         "areas": bar_chart(
             "本季度各工作领域活动(条)",
             [s.name for s in summaries],
@@ -212,6 +191,14 @@ def charts(period: Period, unit, summaries: list[AreaSummary], rows_now: list[di
         if units
         else None,
     }
+
+
+def amount_chart(area: WorkAreaConfig, ytd: Period, unit, year: str, labels: list[str], quarter: list[int]):
+    """The monthly amounts an area declares (关心关爱: 募集资金), as a column chart."""
+    label, function = area.amount_chart
+    amounts = getattr(area.metrics, function)(ytd, unit)
+    series = [Series(label, [row["amount"] for row in amounts], FUNDS_COLOR)]
+    return column_chart(f"{year}各月{label}(元)", labels, series, formatting.amount, highlight=quarter)
 
 
 # ------------------------------------------------------------------------------------ latest records

@@ -1,4 +1,4 @@
-"""The Excel annex renderer: lays out the builder's Annex, one sheet per work area (and venues, and
+"""The Excel annex renderer: lays out reports.document's Annex, one sheet per work area (and venues, and
 the reporting overview), one row per unit and a 合计 row, numbers as numbers with formats.
 
 Every cell is written through youthwork.spreadsheets.set_cell, like the exports: a unit or event
@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from reports.builder import Annex
+from reports.document import Annex
 from youthwork.spreadsheets import set_cell
 
 FORMATS = {"count": "#,##0", "amount": "#,##0.00", "rate": "0.0%"}

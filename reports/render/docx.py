@@ -1,4 +1,4 @@
-"""The Word renderer: a builder Document laid out as an official document (GB/T 9704-2012).
+"""The Word renderer: a reports.document Document laid out as an official document (GB/T 9704-2012).
 
 Only layout happens here (shared/REPORT_FORMAT.md): A4 with the standard margins and a 22-line grid,
 fonts written by name into each style (`w:eastAsia` for Chinese, Times New Roman for Latin letters
@@ -20,17 +20,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reports.builder import Document
+from reports.document import TEXT_WIDTH_MM, TITLE_SIZE_PT, Document, split_title
 
 BODY_SIZE = Pt(16)  # 3号
-TITLE_SIZE = Pt(22)  # 2号
+TITLE_SIZE = Pt(TITLE_SIZE_PT)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
 LINE = Pt(28.95)  # 22 lines in the 225 mm text area
 TITLE_LINE = Pt(35)
 CHAR = 16  # points: one character of body text
 INDENT = Pt(2 * CHAR)  # first lines are indented two characters
-TEXT_WIDTH_PT = Mm(156).pt
-TITLE_CHARS_PER_LINE = int(TEXT_WIDTH_PT // TITLE_SIZE.pt)
+TEXT_WIDTH_PT = Mm(TEXT_WIDTH_MM).pt
 _THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 # Child order of w:pPr and w:rPr in the OOXML schema (ECMA-376 Part 1, §17.3.1.26 and §17.3.2.28).
@@ -229,42 +228,6 @@ def _page_number(paragraph, alignment) -> None:
     paragraph.add_run("1")
     _field_char(paragraph.add_run(), "end")
     paragraph.add_run(" —")
-
-
-# Places a long title may break: after these words, or before these words.
-_BREAK_AFTER = ("关于", "的", "和", "与", "及", "暨", "、")
-_BREAK_BEFORE = ("专项", "工作", "情况", "报告", "通知", "意见", "方案", "实施", "有关", "开展", "进一步")
-
-
-def split_title(title: str, per_line: int = TITLE_CHARS_PER_LINE) -> list[str]:
-    """The title's lines, broken between words (GB/T 9704: 回行时要做到词意完整).
-
-    Spaces the editor typed mark the breaks; otherwise a break is chosen after or before common
-    words (关于…, …的, 专项…, …报告) so that every line fits and the lines are as even as possible.
-    """
-    title = title.strip()
-    if any(character.isspace() for character in title):
-        return [part for part in title.split() if part]
-    if len(title) <= per_line:
-        return [title]
-    candidates = [
-        index
-        for index in range(1, len(title))
-        if title[:index].endswith(_BREAK_AFTER) or title[index:].startswith(_BREAK_BEFORE)
-    ]
-    best = None
-    for index in candidates:
-        head, rest = title[:index], title[index:]
-        if len(head) > per_line:
-            continue
-        tail = split_title(rest, per_line) if len(rest) > per_line else [rest]
-        if any(len(line) > per_line for line in tail):
-            continue
-        lines = [head, *tail]
-        score = (len(lines), max(map(len, lines)) - min(map(len, lines)))
-        if best is None or score < best[0]:
-            best = (score, lines)
-    return best[1] if best else [title]
 
 
 def _width(text: str) -> float:

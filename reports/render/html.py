@@ -5,8 +5,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from reports.builder import Document
-from reports.docx import split_title
+from reports.document import Document, split_title
 
 # The report page links this stylesheet; the standalone file carries it inside, to read without the site.
 STYLESHEET = "youthwork/report.css"

@@ -6,6 +6,8 @@ import datetime as dt
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
@@ -140,6 +142,52 @@ class Unit(models.Model):
                     path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
                 )
             self.path = new_path
+
+
+class PeriodLock(models.Model):
+    """A period of a unit's subtree that may no longer change: its records, unit moves and counted venues.
+
+    Owned by whatever froze the period (`source`: a final report at 定稿, later a submission), which
+    creates it in the transaction that freezes and deletes it when it lets go (退回); an owner model
+    declares `GenericRelation(PeriodLock)` so its locks go with it. The core reads only
+    this table (youthwork.locks) and knows nothing of its owners: `reason` is the refusal users read.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    reason = models.TextField("锁定原因", help_text="拒绝修改时显示给用户的说明")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = "期间锁定"
+        verbose_name_plural = "期间锁定"
+        ordering = ["start", "id"]
+        default_permissions = ()  # created and removed by their owners only, never edited by hand
+        indexes = [models.Index(fields=["content_type", "object_id"], name="periodlock_source")]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def covers(self, unit, date: dt.date) -> bool:
+        return unit is not None and date is not None and self.start <= date <= self.end and unit.is_within(self.unit)
+
+    def counts_venue(self, unit, opened_on: dt.date | None) -> bool:
+        """A venue opened by the lock's end in its subtree is counted by what the lock froze."""
+        return unit is not None and opened_on is not None and opened_on <= self.end and unit.is_within(self.unit)
+
+    def source_permission(self) -> str:
+        """The permission that lets a user read the lock's owner (e.g. reports.view_workreport)."""
+        return f"{self.content_type.app_label}.view_{self.content_type.model}"
+
+    def source_url(self) -> str | None:
+        """The owner's page, if it has one (the caller decides whether the user may open it)."""
+        if self.content_type.model_class() is None:  # its app is gone
+            return None
+        get_url = getattr(self.source, "get_absolute_url", None)
+        return get_url() if get_url else None
 
 
 class GuardedWrites(models.Model):
@@ -346,7 +394,6 @@ class LedgerRecord(GuardedWrites):
         check = getattr(self, "_lock_check", None)
         if message := (self.locked_by(check) if check else self.guard()):
             raise ValidationError(message)
-
 
 
 def activity_venue() -> models.ForeignKey:

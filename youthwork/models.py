@@ -114,7 +114,7 @@ class Unit(models.Model):
                 raise ValidationError({"parent": message})
 
     def _move_refused(self) -> str | None:
-        """A move that would change a final report's figures is refused (youthwork.locks.guard_move).
+        """A move that would change what a PeriodLock froze is refused (youthwork.locks.guard_move).
 
         Checked under the units' locks, in the caller's transaction when there is one.
         """
@@ -194,7 +194,7 @@ class GuardedWrites(models.Model):
     """A model whose every save and delete first asks `guard()`, inside the write's transaction.
 
     `guard(deleting=...)` locks the rows it needs (youthwork.locks) and answers why the write may not
-    happen (a final report counts what it would change), or None. Forms and the importer ask the same
+    happen (a PeriodLock froze what it would change), or None. Forms and the importer ask the same
     in clean(); save() and delete() ask again, so a shell, a script or a future API is refused too.
     """
 
@@ -252,7 +252,7 @@ class Venue(GuardedWrites):
         return self.name
 
     def guard(self, *, deleting: bool = False) -> str | None:
-        """Lock this venue's units, then say why it may not be written (a final report counts it), or None."""
+        """Lock this venue's units, then say why it may not be written (a PeriodLock counts it), or None."""
         from youthwork.locks import guard_venue
 
         with transaction.atomic():
@@ -360,7 +360,7 @@ class LedgerRecord(GuardedWrites):
         return super().unique_error_message(model_class, unique_check)
 
     def locked_by(self, check=None) -> str | None:
-        """Why this record may not change (a final report covers it, as stored or as edited), or None.
+        """Why this record may not change (a PeriodLock covers it, as stored or as edited), or None.
 
         `check` is a youthwork.locks.lock_checker(); pass one when asking for many records.
         """

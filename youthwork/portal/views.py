@@ -136,7 +136,7 @@ def ledger_list(request, slug):
         {
             "record": record,
             "cells": cells(record, columns, masked=masked),
-            "locked": bool(check(record.unit, record.date)),
+            "locked": check(record.unit, record.date),  # the lock's reason, shown on the badge
         }
         for record in page.object_list
     ]

@@ -61,6 +61,13 @@ class ScopedAdmin(GuardedChangeListAdmin):
                 return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
             return HttpResponseRedirect(request.get_full_path())
 
+    def save_model(self, request, obj, form, change):
+        # Last of the admin's save_model chain (HistoryAdmin skips unchanged forms before it).
+        self.save_object(request, obj)
+
+    def save_object(self, request, obj):
+        obj.save()
+
     def delete_model(self, request, obj):
         try:
             self.delete_object(request, obj)
@@ -159,7 +166,7 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
     def delete_object(self, request, obj):
         actions.delete(obj, request.user)
 
-    def save_model(self, request, obj, form, change):
+    def save_object(self, request, obj):
         actions.save(obj, request.user)
 
 

@@ -3,16 +3,24 @@
 The figures are never typed: they are computed from the ledgers when the report is built (see
 reports/builder.py). When the report is finalised (定稿) its figures, its document and both files are
 stored here, so later downloads return the same bytes whatever happens to the data, and the records
-of its period and scope are locked (youthwork/locks.py) until a city 管理员 reopens it (退回).
+of its period and scope are locked by the report's PeriodLock (youthwork.models, checked by
+youthwork/locks.py) until a city 管理员 reopens it (退回), which deletes the lock.
 """
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from youthwork.models import Unit, User
+from youthwork.models import PeriodLock, Unit, User
 from youthwork.periods import Period, PeriodError
+
+
+def lock_reason(name: str, start, end) -> str:
+    """The refusal a final report's lock shows (shared with the migration that locks existing reports)."""
+    return f"“{name}”已定稿,{start:%Y-%m-%d}至{end:%Y-%m-%d}的记录不能再修改;如需修改请联系市级管理员退回定稿"
 
 
 class WorkReportQuerySet(models.QuerySet):
@@ -68,6 +76,9 @@ class WorkReport(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True, null=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True, null=True)
 
+    # The lock a final report holds over its period and scope (deleted at 退回, or with the report).
+    period_locks = GenericRelation(PeriodLock)
+
     objects = WorkReportQuerySet.as_manager()
 
     class Meta:
@@ -102,6 +113,14 @@ class WorkReport(models.Model):
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
 
+    @property
+    def lock_reason(self) -> str:
+        """Why the records of a final report's period and scope are refused (its PeriodLock's reason)."""
+        return lock_reason(str(self), self.period_start, self.period_end)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         try:
@@ -117,7 +136,17 @@ class WorkReport(models.Model):
     def save(self, *args, **kwargs):
         period = self.period
         self.period_code, self.period_start, self.period_end = period.code, period.start, period.end
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._hold_lock()
+
+    def _hold_lock(self) -> None:
+        """The report's PeriodLock follows its status: one while it is final (its reason up to date), none else."""
+        self.period_locks.all().delete()
+        if self.is_final:
+            self.period_locks.create(
+                unit=self.unit, start=self.period_start, end=self.period_end, reason=self.lock_reason
+            )
 
     def file_name(self, extension: str) -> str:
         """The download's file name: 团市委2023年第二季度工作情况报告.docx, …工作情况报告附表.xlsx."""
@@ -144,7 +173,7 @@ class WorkReport(models.Model):
         self.status = self.Status.FINAL
         self.finalised_by = user
         self.finalised_at = timezone.now()
-        self.save()
+        self.save()  # creates the report's PeriodLock, in this transaction, after the freeze
 
     @transaction.atomic
     def reopen(self) -> None:
@@ -152,7 +181,7 @@ class WorkReport(models.Model):
         self.status = self.Status.DRAFT
         self.frozen_figures = self.frozen_document = self.frozen_docx = self.frozen_xlsx = None
         self.finalised_by = self.finalised_at = None
-        self.save()
+        self.save()  # deletes the report's PeriodLock
 
 
 class ReportItem(models.Model):

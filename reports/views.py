@@ -24,7 +24,7 @@ from reports.models import WorkReport
 from reports.permissions import may_reopen
 from reports.render import html
 from youthwork import access
-from youthwork.locks import is_lock_conflict, lock_message
+from youthwork.locks import is_lock_conflict
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -115,7 +115,7 @@ def report_detail(request, pk):
         "may_edit": not report.is_final and request.user.has_perm("reports.change_workreport"),
         "may_finalise": not report.is_final and request.user.has_perm("reports.finalise_workreport"),
         "may_reopen": report.is_final and may_reopen(request.user),
-        "lock_message": lock_message(report) if report.is_final else "",
+        "lock_message": report.lock_reason if report.is_final else "",
     }
     return render(request, "reports/detail.html", context)
 

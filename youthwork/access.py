@@ -93,8 +93,8 @@ def delete_refusal(user, record, check=None) -> str | None:
     """Why the user may not delete this ledger record (a Chinese sentence naming who can), or None.
 
     A 管理员 (the ledger's delete permission) deletes any record of their subtree; a 录入员 (delete_own)
-    only a record of their own unit that they entered themselves. Nobody deletes a record a final
-    report covers. The portal and the admin both ask here. `check`: a youthwork.locks.lock_checker().
+    only a record of their own unit that they entered themselves. Nobody deletes a record a period
+    lock covers. The portal and the admin both ask here. `check`: a youthwork.locks.lock_checker().
     """
     opts = record._meta
     if not can_edit_unit(user, record.unit):

@@ -10,13 +10,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
-from youthwork import access, privacy
+from youthwork import access, actions, privacy
 from youthwork.admin_history import HistoryAdmin
 from youthwork.admin_importing import SheetImportExportMixin
 from youthwork.admin_lookups import GuardedChangeListAdmin
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger
-from youthwork.locks import guard_write
 from youthwork.models import Unit, User, Venue
 
 
@@ -62,11 +61,21 @@ class ScopedAdmin(GuardedChangeListAdmin):
                 return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
             return HttpResponseRedirect(request.get_full_path())
 
+    def save_model(self, request, obj, form, change):
+        # Last of the admin's save_model chain (HistoryAdmin skips unchanged forms before it).
+        self.save_object(request, obj)
+
+    def save_object(self, request, obj):
+        obj.save()
+
     def delete_model(self, request, obj):
         try:
-            obj.delete()  # a ledger record or venue checks the final reports under its units' locks
+            self.delete_object(request, obj)
         except ValidationError as exc:
             raise PermissionDenied(exc.messages[0]) from exc
+
+    def delete_object(self, request, obj):
+        obj.delete()  # a ledger record or venue checks the period locks under its units' locks
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
@@ -150,18 +159,15 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
         return access.delete_refusal(request.user, obj) is None
 
     def delete_queryset(self, request, queryset):
-        # The delete_selected action runs in a transaction: lock the records' units, then check.
-        with transaction.atomic():
-            if message := guard_write(records=queryset):
-                self.message_user(request, message, level="error")
-                return
-            super().delete_queryset(request, queryset)
+        # The delete_selected action: all or none, refused with the lock's reason if a lock covers one.
+        if message := actions.delete_many(queryset, request.user):
+            self.message_user(request, message, level="error")
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    def delete_object(self, request, obj):
+        actions.delete(obj, request.user)
+
+    def save_object(self, request, obj):
+        actions.save(obj, request.user)
 
 
 @admin.register(Unit)

@@ -30,9 +30,8 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
-from youthwork.history import bulk_create_recorded
+from youthwork import actions
 from youthwork.locks import hold_places, is_lock_conflict, lock_checker
 from youthwork.models import ImportUpload, LedgerRecord, Unit
 from youthwork.resources import (
@@ -552,12 +551,7 @@ class _KeyedImport:
                 setattr(instance, name, values[name])
         if "unit" in self.fields and instance.unit_id and not isinstance(values.get("unit"), Unit):
             instance.unit = self.job.lookups.units.by_id[instance.unit_id]  # cached: model rules read it
-        if self.is_ledger:
-            user = self.job.user
-            if stored is None:
-                instance.created_by = user
-            instance.updated_by = user
-            instance.updated_at = self.job.now
+        actions.stamp(instance, self.job.user, now=self.job.now)
         return instance
 
     def validate(self, instance: models.Model, stored: dict | None, skip=()) -> list[tuple[str, str]]:
@@ -602,11 +596,9 @@ class _KeyedImport:
             self.creates, self.updates = [], []
             return
         job = self.job
-        history = {"default_user": job.user, "default_change_reason": job.reason, "default_date": job.now}
-        if self.creates:
-            bulk_create_recorded(self.creates, self.model, user=job.user, reason=job.reason, date=job.now)
-        if self.updates:
-            bulk_update_with_history(self.updates, self.model, self.update_fields, batch_size=500, **history)
+        actions.write_batch(
+            self.model, self.creates, self.updates, self.update_fields, user=job.user, reason=job.reason, date=job.now
+        )
         self.creates, self.updates = [], []
 
 

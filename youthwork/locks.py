@@ -1,22 +1,25 @@
-"""Finalised reports lock their period: records of that period and scope can no longer change.
+"""Frozen periods: records of a locked period and scope can no longer change.
 
-A report (reports.WorkReport) with status 定稿 covers a period (period_start..period_end) and a unit
-with its descendants. While it stays final, no record of a unit in that subtree dated in that period
-may be added, changed, deleted or imported, and no unit may move into or out of that subtree while
-its records are counted there. The admin, the portal forms (through LedgerRecord.clean) and the
-importer all ask here.
+A lock (youthwork.models.PeriodLock) covers a period (start..end) and a unit with its descendants. Its
+owner creates it when it freezes the period (a report at 定稿, reports.models) and deletes it when it
+lets go (退回); the core reads only the locks, never their owners. While a lock stands, no record of a
+unit in that subtree dated in that period may be added, changed, deleted or imported, and no unit may
+move into or out of that subtree while its records are counted there. The admin, the portal (through
+youthwork.actions and LedgerRecord.clean) and the importer all ask here; the refusal is the lock's own
+`reason`.
 
-Finalising and writing race, so the check is taken under a database lock on the rows of the units
+Freezing and writing race, so the check is taken under a database lock on the rows of the units
 concerned (PostgreSQL row locks; SQLite serialises write transactions, see settings.py):
 
-- 定稿 (`freeze`) takes FOR UPDATE on every unit of the report's subtree before it reads the figures;
+- the freeze (`freeze`) takes FOR UPDATE on every unit of the subtree before its owner reads the
+  figures and creates the PeriodLock, in one transaction;
 - every write (`guard_write`, `guard_move`), inside its own transaction, first takes FOR NO KEY UPDATE
   on the units of the record as stored and as written (for a move: the moved subtree and the new
-  parent), and only then reads the final reports.
+  parent), and only then reads the locks.
 
 FOR NO KEY UPDATE conflicts with FOR UPDATE, so a write either holds its units before the freeze
 (the freeze waits for it to commit and counts it) or waits for the freeze to commit and then finds the
-report final. It does not conflict with the FOR KEY SHARE that PostgreSQL takes when a row referring
+lock. It does not conflict with the FOR KEY SHARE that PostgreSQL takes when a row referring
 to the unit is inserted, so ordinary foreign-key checks are not slowed. Two writes of the same unit
 also wait for each other, which is what keeps two imports of the same records from overwriting each
 other unseen (youthwork.importing). Rows are always locked in id order, so two lockers never wait on
@@ -35,45 +38,36 @@ from django.db.transaction import TransactionManagementError
 LockCheck = Callable[[object, dt.date], "str | None"]
 
 
-def _final_reports():
-    WorkReport = apps.get_model("reports", "WorkReport")
-    return list(WorkReport.objects.finalised().without_files().select_related("unit"))
+# youthwork.models asks this module on every write, so the models are looked up, not imported (no circle).
 
 
-def lock_message(report) -> str:
-    return (
-        f"“{report}”已定稿,"
-        f"{report.period_start:%Y-%m-%d}至{report.period_end:%Y-%m-%d}的记录不能再修改;如需修改请联系市级管理员退回定稿"
-    )
+def _locks() -> list:
+    """Every PeriodLock with its unit, in one query."""
+    return list(apps.get_model("youthwork", "PeriodLock").objects.select_related("unit"))
 
 
-def _covering(finals, unit, date: dt.date):
-    if unit is None or date is None:
-        return None
-    for report in finals:
-        if report.period_start <= date <= report.period_end and unit.path.startswith(report.unit.path):
-            return report
-    return None
+def _covering(locks, unit, date: dt.date):
+    return next((lock for lock in locks if lock.covers(unit, date)), None)
 
 
 def lock_checker() -> LockCheck:
-    """A function (unit, date) -> message or None, after loading the final reports in one query."""
-    finals = _final_reports()
+    """A function (unit, date) -> message or None, after loading the locks in one query."""
+    locks = _locks()
 
     def check(unit, date: dt.date) -> str | None:
-        report = _covering(finals, unit, date)
-        return lock_message(report) if report is not None else None
+        lock = _covering(locks, unit, date)
+        return lock.reason if lock is not None else None
 
     return check
 
 
-def locking_report(unit, date: dt.date):
-    """The final report that locks (unit, date), or None (for pages that link to it)."""
-    return _covering(_final_reports(), unit, date)
+def covering_lock(unit, date: dt.date):
+    """The lock over (unit, date), or None (for pages that link to its owner)."""
+    return _covering(_locks(), unit, date)
 
 
 def find_lock(unit, date: dt.date) -> str | None:
-    """The message naming the final report that locks (unit, date), or None if it may change."""
+    """The reason of the lock over (unit, date), or None if it may change."""
     return lock_checker()(unit, date)
 
 
@@ -105,10 +99,10 @@ def hold(unit_ids: Iterable[int]) -> dict:
 
 
 def freeze(unit) -> None:
-    """定稿's lock: every unit of the report's subtree, until the report is stored (FOR UPDATE).
+    """A freeze's lock (定稿's): every unit of the subtree, until the freezing transaction ends (FOR UPDATE).
 
-    Taken before the figures are read; writes already holding one of these units finish first and are
-    counted, writes arriving later wait and then find the report final.
+    Taken before the owner reads the figures and creates its PeriodLock; writes already holding one of
+    these units finish first and are counted, writes arriving later wait and then find the lock.
     """
     _in_transaction()
     list(_units().filter(path__startswith=unit.path).order_by("pk").select_for_update().values_list("pk"))
@@ -138,7 +132,7 @@ def hold_places(unit_ids: Iterable[int | None], records=None) -> dict:
 
 
 def guard_write(places: Iterable[tuple[int | None, dt.date | None]] = (), records=None) -> str | None:
-    """Lock the units of the write, then ask the final reports: the lock message, or None.
+    """Lock the units of the write, then ask the period locks: the lock's reason, or None.
 
     `places`: (unit id, date) of what will be written; `records`: the stored records the write
     changes or deletes (a queryset; their places are read after their units are locked). Call it
@@ -163,10 +157,10 @@ def is_lock_conflict(error: Exception) -> bool:
 
 
 def guard_move(unit, new_parent) -> str | None:
-    """Whether moving `unit` (a stored unit) under `new_parent` would change a final report's figures.
+    """Whether moving `unit` (a stored unit) under `new_parent` would change what a lock froze.
 
-    Refused when the unit's subtree has records dated in a final report's period and the unit's old
-    or new place lies in that report's subtree. Locks the moved subtree and the new parent first.
+    Refused when the unit's subtree has records dated in a lock's period and the unit's old or new
+    place lies in that lock's subtree. Locks the moved subtree and the new parent first.
     """
     stored = _units().filter(pk=unit.pk).values_list("path", flat=True).first()
     if not stored:
@@ -175,15 +169,14 @@ def guard_move(unit, new_parent) -> str | None:
     units = hold([*subtree, getattr(new_parent, "pk", None)])
     old_path = units[unit.pk].path if unit.pk in units else stored
     new_parent_path = units[new_parent.pk].path if new_parent is not None and new_parent.pk in units else ""
-    for report in _final_reports():
-        inside = report.unit.path
+    for lock in _locks():
+        inside = lock.unit.path
         if not (old_path.startswith(inside) or (new_parent_path and new_parent_path.startswith(inside))):
             continue
-        if _has_records(old_path, report.period_start, report.period_end):
+        if _has_records(old_path, lock.start, lock.end):
             return (
-                f"“{report}”已定稿,“{unit.name}”及其下级单位在{report.period_start:%Y-%m-%d}至"
-                f"{report.period_end:%Y-%m-%d}的记录已计入该报告,不能改变其上级单位;"
-                "如需调整请联系市级管理员退回定稿"
+                f"“{unit.name}”及其下级单位在{lock.start:%Y-%m-%d}至{lock.end:%Y-%m-%d}的记录已被锁定,"
+                f"不能改变其上级单位:{lock.reason}"
             )
     return None
 
@@ -200,26 +193,17 @@ def _has_records(path: str, start: dt.date, end: dt.date) -> bool:
 # --- venues ----------------------------------------------------------------------------------------
 #
 # A report counts the venues of its subtree opened by the end of its period (youthwork.metrics: 希望家园,
-# 青年之家…, their names, types and lodging). Venues have no closing date, so a venue counted by a final
-# report keeps counting: while the report stays final, what the report read of it cannot change.
+# 青年之家…, their names, types and lodging). Venues have no closing date, so a venue counted by a frozen
+# period keeps counting: while the lock stands, what was read of it cannot change.
 
 VENUE_COUNTED_FIELDS = ("name", "unit_id", "venue_type", "opened_on", "provides_lodging")
-
-
-def _venue_report(finals, unit, opened_on: dt.date | None):
-    if unit is None or opened_on is None:
-        return None
-    for report in finals:
-        if opened_on <= report.period_end and unit.path.startswith(report.unit.path):
-            return report
-    return None
 
 
 def guard_venue(venue, *, deleting: bool = False) -> str | None:
     """Lock the venue's units (as stored and as written), then say why the write may not happen, or None.
 
-    Refused: adding a venue a final report would have counted (opened by its period's end, in its
-    subtree: a venue backdated into a frozen quarter), deleting a counted venue, or changing a counted
+    Refused: adding a venue a lock would have counted (opened by its period's end, in its subtree: a
+    venue backdated into a frozen quarter), deleting a counted venue, or changing a counted
     venue's name, unit, type, opening date or lodging (its 备注 may change). Call it inside the write's
     transaction.
     """
@@ -231,17 +215,17 @@ def guard_venue(venue, *, deleting: bool = False) -> str | None:
     if stored is not None and not deleting:
         if all(stored[name] == getattr(venue, name) for name in VENUE_COUNTED_FIELDS):
             return None  # only its note changes: no figure reads it
-    finals = _final_reports()
+    locks = _locks()
     places = []
     if stored is not None:
         places.append((units.get(stored["unit_id"]), stored["opened_on"], stored["name"]))
     if not deleting:
         places.append((units.get(venue.unit_id), venue.opened_on, venue.name))
     for unit, opened_on, name in places:
-        if (report := _venue_report(finals, unit, opened_on)) is not None:
-            return (
-                f"“{report}”已定稿,{report.period_end:%Y-%m-%d}前启用的阵地“{name}”已计入该报告,"
-                "不能新增、删除,也不能修改其名称、所在单位、类型、启用日期或提供食宿(备注可以修改);"
-                "如需修改请联系市级管理员退回定稿"
-            )
+        for lock in locks:
+            if lock.counts_venue(unit, opened_on):
+                return (
+                    f"{lock.end:%Y-%m-%d}前启用的阵地“{name}”已计入锁定期间的数据,"
+                    f"不能新增、删除,也不能修改其名称、所在单位、类型、启用日期或提供食宿(备注可以修改):{lock.reason}"
+                )
     return None

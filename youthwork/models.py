@@ -6,6 +6,8 @@ import datetime as dt
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
@@ -112,7 +114,7 @@ class Unit(models.Model):
                 raise ValidationError({"parent": message})
 
     def _move_refused(self) -> str | None:
-        """A move that would change a final report's figures is refused (youthwork.locks.guard_move).
+        """A move that would change what a PeriodLock froze is refused (youthwork.locks.guard_move).
 
         Checked under the units' locks, in the caller's transaction when there is one.
         """
@@ -142,11 +144,57 @@ class Unit(models.Model):
             self.path = new_path
 
 
+class PeriodLock(models.Model):
+    """A period of a unit's subtree that may no longer change: its records, unit moves and counted venues.
+
+    Owned by whatever froze the period (`source`: a final report at 定稿, later a submission), which
+    creates it in the transaction that freezes and deletes it when it lets go (退回); an owner model
+    declares `GenericRelation(PeriodLock)` so its locks go with it. The core reads only
+    this table (youthwork.locks) and knows nothing of its owners: `reason` is the refusal users read.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    reason = models.TextField("锁定原因", help_text="拒绝修改时显示给用户的说明")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = "期间锁定"
+        verbose_name_plural = "期间锁定"
+        ordering = ["start", "id"]
+        default_permissions = ()  # created and removed by their owners only, never edited by hand
+        indexes = [models.Index(fields=["content_type", "object_id"], name="periodlock_source")]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def covers(self, unit, date: dt.date) -> bool:
+        return unit is not None and date is not None and self.start <= date <= self.end and unit.is_within(self.unit)
+
+    def counts_venue(self, unit, opened_on: dt.date | None) -> bool:
+        """A venue opened by the lock's end in its subtree is counted by what the lock froze."""
+        return unit is not None and opened_on is not None and opened_on <= self.end and unit.is_within(self.unit)
+
+    def source_permission(self) -> str:
+        """The permission that lets a user read the lock's owner (e.g. reports.view_workreport)."""
+        return f"{self.content_type.app_label}.view_{self.content_type.model}"
+
+    def source_url(self) -> str | None:
+        """The owner's page, if it has one (the caller decides whether the user may open it)."""
+        if self.content_type.model_class() is None:  # its app is gone
+            return None
+        get_url = getattr(self.source, "get_absolute_url", None)
+        return get_url() if get_url else None
+
+
 class GuardedWrites(models.Model):
     """A model whose every save and delete first asks `guard()`, inside the write's transaction.
 
     `guard(deleting=...)` locks the rows it needs (youthwork.locks) and answers why the write may not
-    happen (a final report counts what it would change), or None. Forms and the importer ask the same
+    happen (a PeriodLock froze what it would change), or None. Forms and the importer ask the same
     in clean(); save() and delete() ask again, so a shell, a script or a future API is refused too.
     """
 
@@ -204,7 +252,7 @@ class Venue(GuardedWrites):
         return self.name
 
     def guard(self, *, deleting: bool = False) -> str | None:
-        """Lock this venue's units, then say why it may not be written (a final report counts it), or None."""
+        """Lock this venue's units, then say why it may not be written (a PeriodLock counts it), or None."""
         from youthwork.locks import guard_venue
 
         with transaction.atomic():
@@ -312,7 +360,7 @@ class LedgerRecord(GuardedWrites):
         return super().unique_error_message(model_class, unique_check)
 
     def locked_by(self, check=None) -> str | None:
-        """Why this record may not change (a final report covers it, as stored or as edited), or None.
+        """Why this record may not change (a PeriodLock covers it, as stored or as edited), or None.
 
         `check` is a youthwork.locks.lock_checker(); pass one when asking for many records.
         """
@@ -346,7 +394,6 @@ class LedgerRecord(GuardedWrites):
         check = getattr(self, "_lock_check", None)
         if message := (self.locked_by(check) if check else self.guard()):
             raise ValidationError(message)
-
 
 
 def activity_venue() -> models.ForeignKey:

@@ -204,7 +204,7 @@ def test_a_final_report_keeps_its_quarter_read_only_until_a_city_admin_reopens_i
     # The city 管理员 follows the locked record to its report and reopens it; the record can change again.
     page = browser.login("admin")
     browser.goto(record_page)
-    page.get_by_role("alert").get_by_role("link", name="查看该报告").click()
+    page.get_by_role("alert").get_by_role("link", name="查看该工作报告").click()
     page.wait_for_url(re.compile(rf"/reports/{report.pk}/$"))
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="退回定稿").click()

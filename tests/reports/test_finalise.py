@@ -105,7 +105,7 @@ def test_a_locked_record_links_to_the_report_that_locks_it_for_those_who_may_ope
     link = f'href="/reports/{final.pk}/"'
     for path in (f"/ledgers/onlinelesson/{record.pk}/", f"/ledgers/onlinelesson/{record.pk}/edit/"):
         page = login(town.city_admin).get(path).content.decode()
-        assert "已定稿" in page and link in page and "查看该报告" in page
+        assert "已定稿" in page and link in page and "查看该工作报告" in page
     # The district's users read the message but may not open the city's report; clerks have no reports.
     for user in (town.admin_a, town.clerk_a):
         page = login(user).get(f"/ledgers/onlinelesson/{record.pk}/").content.decode()

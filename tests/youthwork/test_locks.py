@@ -174,7 +174,7 @@ def venue_form(unit, **changes):
 def test_a_venue_backdated_into_a_final_reports_period_cannot_be_added(cast, login, final_report):
     page = login(cast.admin_a).post("/admin/youthwork/venue/add/", venue_form(cast.school_a))
     assert page.status_code == 200
-    assert "已计入该报告" in page.content.decode()
+    assert "已计入锁定期间的数据" in page.content.decode()
     assert not Venue.objects.exists()
 
 
@@ -225,5 +225,5 @@ def test_importing_a_venue_sheet_that_changes_a_counted_venue_is_a_row_error(cas
     data = xlsx({"阵地": [header("阵地"), ["甲区青年之家", "A1S", "希望家园", "2022-01-01", "否", ""]]})
     code, out, _err = run_import(save(tmp_path, data))
     assert code == 1
-    assert any("已计入该报告" in line for line in out), out
+    assert any("已计入锁定期间的数据" in line for line in out), out
     assert Venue.objects.get(name="甲区青年之家").venue_type == Venue.Type.YOUTH_HOME

@@ -6,7 +6,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
-from youthwork import access
+from youthwork import access, actions
 from youthwork.fields import EARLIEST_DATE
 from youthwork.ledgers import Ledger
 from youthwork.models import Unit, Venue
@@ -77,12 +77,10 @@ class LedgerRecordForm(forms.ModelForm):
 
     def save(self, commit=True):
         record = super().save(commit=False)
-        if record.pk is None:
-            record.created_by = self.user
-        record.updated_by = self.user
-        if commit:
-            record.save()
-        return record
+        if not commit:
+            actions.stamp(record, self.user)
+            return record
+        return actions.save(record, self.user)
 
 
 def record_form_class(ledger: Ledger, *, hide: tuple[str, ...] = ()) -> type[LedgerRecordForm]:

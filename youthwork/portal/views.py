@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from youthwork import access, history, privacy
+from youthwork import access, actions, history, privacy
 from youthwork.ledgers import Ledger, get_ledger
-from youthwork.locks import lock_checker, locking_report
+from youthwork.locks import covering_lock, lock_checker
 from youthwork.portal.display import cells, format_amount, format_count
 from youthwork.portal.forms import FilterForm, record_form_class
 
@@ -136,7 +136,7 @@ def ledger_list(request, slug):
         {
             "record": record,
             "cells": cells(record, columns, masked=masked),
-            "locked": bool(check(record.unit, record.date)),
+            "locked": check(record.unit, record.date),  # the lock's reason, shown on the badge
         }
         for record in page.object_list
     ]
@@ -164,12 +164,13 @@ def ledger_list(request, slug):
     )
 
 
-def _lock_report(user, record):
-    """The final report that locks the record, if the user may open it (to read it, or to reopen it)."""
-    if not user.has_perm("reports.view_workreport"):
+def _lock_link(user, record) -> dict | None:
+    """The page of what locks the record (a final report…), if the user may open it (to read it, or to reopen it)."""
+    lock = covering_lock(record.unit, record.date)
+    if lock is None or not user.has_perm(lock.source_permission()) or not access.can_see_unit(user, lock.unit):
         return None
-    report = locking_report(record.unit, record.date)
-    return report if report is not None and access.can_see_unit(user, report.unit) else None
+    url = lock.source_url()
+    return {"url": url, "label": f"查看该{lock.content_type.model_class()._meta.verbose_name}"} if url else None
 
 
 def _detail_context(request, ledger: Ledger, record, lock: str | None, *, with_history: bool = True):
@@ -181,7 +182,7 @@ def _detail_context(request, ledger: Ledger, record, lock: str | None, *, with_h
         "record": record,
         "cells": cells(record, ledger.columns, masked=masked),
         "lock": lock,
-        "lock_report": _lock_report(request.user, record) if lock else None,
+        "lock_link": _lock_link(request.user, record) if lock else None,
         "can_change": not lock and request.user.has_perm(ledger.perm("change")),
         "can_delete": not lock and access.delete_refusal(request.user, record) is None,
         "back": _safe_next(request, _list_url(ledger)),
@@ -288,7 +289,7 @@ def ledger_delete(request, slug, pk):
     if request.method == "POST":
         label = f"{record.unit} {record.date:%Y-%m-%d}"
         try:
-            record.delete()  # checks the lock again, under the units' locks
+            actions.delete(record, request.user)  # checks the lock again, under the units' locks
         except ValidationError as exc:
             context = _detail_context(request, ledger, record, exc.messages[0])
             return render(request, "portal/ledger_detail.html", context)

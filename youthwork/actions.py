@@ -1,0 +1,85 @@
+"""Every write to a ledger record, in one place: the portal, the admin and the importer call these.
+
+A write records who made it (`created_by` on a new record, `updated_by` on every write), the history's
+user and change reason (django-simple-history's `_history_user` / `_change_reason`; the importer's
+bulk writes pass them as the batch's defaults), and is checked against the period locks under the
+units' row locks, in the write's own transaction (youthwork.locks): one record's save() and delete()
+ask LedgerRecord.guard(); a bulk delete asks once for every record it removes; the importer holds the
+units of its sheet and checks each row with one preloaded lock_checker() before it writes in bulk.
+A refused write raises ValidationError (one record) or returns the lock's reason (many records).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import router, transaction
+from django.db.models.deletion import Collector
+from simple_history.utils import bulk_update_with_history
+
+from youthwork.history import bulk_create_recorded
+from youthwork.locks import guard_write
+from youthwork.models import LedgerRecord
+
+
+def stamp(record, user, *, now: dt.datetime | None = None) -> None:
+    """Who wrote the record: its creator when it is new, its last editor always (and when, for bulk writes)."""
+    if not isinstance(record, LedgerRecord):
+        return
+    if record._state.adding:
+        record.created_by = user
+    record.updated_by = user
+    if now is not None:  # bulk_update does not run auto_now
+        record.updated_at = now
+
+
+def _recorded(record, user, reason: str) -> None:
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+
+
+def save(record: LedgerRecord, user, *, reason: str = "") -> LedgerRecord:
+    """Create or change one record; refused with ValidationError (the lock's reason) if a lock covers it."""
+    stamp(record, user)
+    _recorded(record, user, reason)
+    record.save()  # GuardedWrites: locks the units, checks the locks, writes, in one transaction
+    return record
+
+
+def delete(record: LedgerRecord, user, *, reason: str = "") -> None:
+    """Delete one record; refused with ValidationError (the lock's reason) if a lock covers it."""
+    _recorded(record, user, reason)
+    record.delete()
+
+
+def delete_many(queryset, user, *, reason: str = "") -> str | None:
+    """Delete the records of a queryset, all or none: the reason of the lock over one of them, or None."""
+    with transaction.atomic(using=router.db_for_write(queryset.model)):
+        if message := guard_write(records=queryset):
+            return message
+        records = list(queryset)
+        for record in records:
+            _recorded(record, user, reason)
+        # What QuerySet.delete() does, with these instances: the history's signal reads their user and reason.
+        collector = Collector(using=router.db_for_write(queryset.model), origin=queryset)
+        collector.collect(records)
+        collector.delete()
+    return None
+
+
+def write_batch(model, creates, updates, update_fields, *, user, reason: str, date: dt.datetime) -> None:
+    """The importer's bulk write: new and changed rows (stamped with `stamp`, checked by the caller under
+    the units' locks), each with its history row in bulk (user, reason and date of the whole import)."""
+    if creates:
+        bulk_create_recorded(creates, model, user=user, reason=reason, date=date)
+    if updates:
+        bulk_update_with_history(
+            updates,
+            model,
+            update_fields,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=date,
+        )

@@ -135,7 +135,7 @@ def _related_names(model, shown: list[Column], rows) -> dict[tuple[str, object],
 
 
 def _text(column: Column, value, names, masked) -> str:
-    from youthwork.portal.display import format_value
+    from youthwork.display import format_value
 
     if value is None:
         return ""

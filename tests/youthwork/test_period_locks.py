@@ -179,3 +179,26 @@ def test_the_core_imports_nothing_from_the_reports_app():
         if path not in wiring
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_the_core_imports_neither_the_admin_nor_the_portal():
+    # The core (models, registry, rules, locks, actions, importing, history, display, the management commands)
+    # sits below the pages: the admin (youthwork/admin*.py) and the portal (youthwork/portal/, its template
+    # tags) import it, never the other way. Wiring (settings, URLs, the AppConfig naming the admin site) is exempt.
+    def is_page_module(name: str) -> bool:
+        return name.startswith(("youthwork.admin", "youthwork.portal", "youthwork.templatetags"))
+
+    edges = {"settings.py", "urls.py", "wsgi.py", "apps.py"}
+    core = [
+        path
+        for path in CORE.rglob("*.py")
+        if path.parent.name not in ("portal", "templatetags", "migrations")
+        and not path.name.startswith("admin")
+        and not (path.parent == CORE and path.name in edges)
+    ]
+    assert any(path.name == "display.py" for path in core)  # the pages' formatting is the core's own
+    offenders = {
+        str(path.relative_to(CORE.parent)): sorted(name for name in _imported_modules(path) if is_page_module(name))
+        for path in core
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}

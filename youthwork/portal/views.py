@@ -19,9 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from youthwork import access, actions, history, privacy
+from youthwork.display import cells, format_amount, format_count
 from youthwork.ledgers import Ledger, get_ledger
 from youthwork.locks import covering_lock, lock_checker
-from youthwork.portal.display import cells, format_amount, format_count
 from youthwork.portal.forms import FilterForm, record_form_class
 
 PAGE_SIZE = 30

@@ -87,7 +87,7 @@ def measure_import(path: str, clear: bool, dry_run: bool = False) -> dict:
     from django.db import connection
 
     from activities.models import OnlineLesson
-    from youthwork.importing import import_workbook
+    from youthwork.importing.engine import import_workbook
 
     if clear:
         # A scratch database: empty the ledger and its history in one statement each (a queryset delete

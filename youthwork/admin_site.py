@@ -1,4 +1,10 @@
-"""The admin site: work areas and ledgers in the data dictionary's order, not alphabetically."""
+"""The admin site: work areas and ledgers in the data dictionary's order, not alphabetically.
+
+It lives beside the admin package (youthwork/admin/), not in it: Django imports this class
+(AdminConfig.default_site) when the default site is first used, which is while it discovers
+youthwork.admin; inside the package, importing it would run the package's registrations first, against
+a site not yet made, and they would be lost.
+"""
 
 from django.contrib import admin
 

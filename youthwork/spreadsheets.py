@@ -213,7 +213,7 @@ class ReadLimits:
 def read_limits() -> ReadLimits:
     """What an upload may hold: the IMPORT_MAX_* settings, 0 meaning derived from IMPORT_MAX_MEGABYTES
     and the widest sheet of the template."""
-    from youthwork.resources import sheets
+    from youthwork.importing.cells import sheets
 
     widest = max(len(sheet.columns) for sheet in sheets())
     megabytes = max(settings.IMPORT_MAX_MEGABYTES, 1)

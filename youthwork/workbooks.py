@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from youthwork.resources import INSTRUCTIONS_SHEET, Sheet, sheets
+from youthwork.importing.cells import INSTRUCTIONS_SHEET, Sheet, sheets
 from youthwork.spreadsheets import DATE_FORMAT, append_row, set_cell
 
 TEMPLATE_ROWS = 1000  # rows below the header that carry the dropdowns and checks

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from activities.models import OnlineLesson
 from tests.factories import make_record, make_venue
 from tests.importing.workbooks import export, run_import, save
-from youthwork.resources import resource_for
+from youthwork.importing.cells import resource_for
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_no_workbook_the_project_writes_turns_a_hostile_name_into_a_formula(cast
     from django.core.management import call_command
 
     from reports.models import WorkReport
-    from youthwork.resources import sheets
+    from youthwork.importing.cells import sheets
 
     _hostile_city(cast)
     workbooks = {}

@@ -12,9 +12,9 @@ from openpyxl.utils import get_column_letter
 from activities.models import OnlineLesson
 from tests.factories import make_record, make_venue
 from tests.importing.workbooks import export, run_import, save
+from youthwork.importing.cells import resource_for, sheets
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, Venue
-from youthwork.resources import resource_for, sheets
 
 pytestmark = pytest.mark.django_db
 

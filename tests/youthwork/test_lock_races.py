@@ -21,7 +21,7 @@ from reports import builder
 from reports.models import WorkReport
 from tests.factories import Cast, make_record, restore_roles
 from tests.importing.workbooks import header, xlsx
-from youthwork import importing
+from youthwork.importing import engine as importing
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

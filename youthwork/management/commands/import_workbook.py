@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from youthwork.importing import WorkbookUnreadable, import_workbook
+from youthwork.importing.engine import WorkbookUnreadable, import_workbook
 from youthwork.spreadsheets import max_upload_bytes
 
 

@@ -23,9 +23,9 @@ from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
-from youthwork.importing import DatabaseStorage, WorkbookUnreadable, import_workbook
+from youthwork.importing.cells import format_for, get_sheet, resource_for, sheets
+from youthwork.importing.engine import DatabaseStorage, WorkbookUnreadable, import_workbook
 from youthwork.models import ImportUpload
-from youthwork.resources import format_for, get_sheet, resource_for, sheets
 from youthwork.spreadsheets import max_upload_bytes
 from youthwork.workbooks import blank_template
 

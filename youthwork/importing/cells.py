@@ -585,7 +585,7 @@ class SheetResource(resources.ModelResource):
 
     # Import: the engine reads the raw sheet and answers with counts, errors and the first rows.
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
-        from youthwork import importing
+        from youthwork.importing import engine as importing
 
         user = kwargs.get("user") or self.user
         outcome = importing.import_sheets(
@@ -656,7 +656,7 @@ class SheetXLSX(XLSX):
     sheet: Sheet | None = None
 
     def create_dataset(self, in_stream):
-        from youthwork import importing
+        from youthwork.importing import engine as importing
 
         return importing.sheet_dataset(in_stream, self.sheet)
 

@@ -32,9 +32,7 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils import timezone
 
 from youthwork import actions
-from youthwork.locks import hold_places, is_lock_conflict, lock_checker
-from youthwork.models import ImportUpload, LedgerRecord, Unit
-from youthwork.resources import (
+from youthwork.importing.cells import (
     INSTRUCTIONS_SHEET,
     UNITS_SHEET,
     VENUES_SHEET,
@@ -48,6 +46,8 @@ from youthwork.resources import (
     resource_for,
     sheets,
 )
+from youthwork.locks import hold_places, is_lock_conflict, lock_checker
+from youthwork.models import ImportUpload, LedgerRecord, Unit
 from youthwork.spreadsheets import RawSheet, WorkbookUnreadable, open_workbook
 
 __all__ = ["ImportOutcome", "RowError", "WorkbookUnreadable", "import_sheets", "import_workbook"]

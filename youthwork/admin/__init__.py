@@ -11,9 +11,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
 from youthwork import access, actions, privacy
-from youthwork.admin_history import HistoryAdmin
-from youthwork.admin_importing import SheetImportExportMixin
-from youthwork.admin_lookups import GuardedChangeListAdmin
+from youthwork.admin.history import HistoryAdmin
+from youthwork.admin.importing import SheetImportExportMixin
+from youthwork.admin.lookups import GuardedChangeListAdmin
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger
 from youthwork.models import Unit, User, Venue

@@ -1,0 +1,1 @@
+"""The workbook import: reading and cleaning cells, finding units and venues, and the one engine."""

@@ -23,7 +23,7 @@ from django.db.models.functions import Concat, ExtractMonth, ExtractYear
 
 from assistance.models import CareEvent, Donation, HomeInternship, StudentAid, TeachingSite
 from youthwork.formatting import round_amount
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, months
+from youthwork.metrics import AreaMetrics, Figure, FigureKind, FigureTable, Slice, months
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -59,7 +59,7 @@ FIGURES = (
     Figure("internship_post_types", "返家乡岗位类型", "text"),
 )
 QUERIES = 14  # queries compute() runs, whatever the data
-AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == "amount")
+AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == FigureKind.AMOUNT)
 
 
 def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:

@@ -26,7 +26,7 @@ from reports.document import (
 from reports.narrative import clean, numeral, render, sentence, tidy
 from youthwork import formatting
 from youthwork.areas import work_areas
-from youthwork.metrics import NAMES_KEPT
+from youthwork.metrics import NAMES_KEPT, FigureKind
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -188,17 +188,22 @@ def build(period: Period, unit: Unit, text: ReportText | None = None, figures: d
 
 
 def _cell(figure, value):
-    if figure.kind == "rate":
+    if figure.kind == FigureKind.RATE:
         return formatting.ratio(*value) if value and value[1] else None
-    if figure.kind == "amount":
+    if figure.kind == FigureKind.AMOUNT:
         return formatting.round_amount(value)
-    if figure.kind == "text":
+    if figure.kind == FigureKind.TEXT:
         names = [str(name) for name in value or []]
         shown = names[:NAMES_KEPT]
         return "、".join(shown) + ("等" if len(names) > len(shown) else "")
-    if figure.kind == "documents":
+    if figure.kind == FigureKind.DOCUMENTS:
         return "、".join(clean(doc["title"]) for doc in value or [])
     return value or 0
+
+
+def _annex_kind(figure) -> FigureKind:
+    """How the annex column reads: documents are listed by title, as text."""
+    return FigureKind.TEXT if figure.kind == FigureKind.DOCUMENTS else figure.kind
 
 
 def build_annex(period: Period, unit: Unit, figures: dict | None = None) -> Annex:
@@ -215,7 +220,7 @@ def build_annex(period: Period, unit: Unit, figures: dict | None = None) -> Anne
         declared = report_figures.area_figures(key)
         name = report_figures.area_title(key)
         columns = [
-            AnnexColumn(figure.label, "text" if figure.kind == "documents" else figure.kind, _additive(figure))
+            AnnexColumn(figure.label, _annex_kind(figure), _additive(figure))
             for figure in declared
         ]
         empty = {figure.key: figure.empty() for figure in declared}
@@ -248,7 +253,7 @@ def _additive(figure) -> bool:
 
 def _activity_sheet(period: Period, unit: Unit, figures: dict) -> AnnexSheet:
     names = report_figures.area_titles()
-    columns = [AnnexColumn(f"{area}(条)", "count") for area in names] + [AnnexColumn("合计(条)", "count")]
+    columns = [AnnexColumn(f"{title}(条)", FigureKind.COUNT) for title in [*names, "合计"]]
     rows = [(row["name"], [row["areas"][area] for area in names] + [row["total"]]) for row in figures["activity"]]
     total = [sum(row[1][index] for row in rows) for index in range(len(columns))]
     notes = [f"{entry['area']}待报送(本期没有记录):{'、'.join(entry['units'])}" for entry in figures["pending"]] or [

@@ -26,6 +26,8 @@ from youthwork.areas import work_area, work_areas
 from youthwork.models import Unit
 from youthwork.periods import Period
 
+COMPARED_KINDS = (metrics.FigureKind.COUNT, metrics.FigureKind.AMOUNT)  # a fall in these is worth reporting
+
 VENUES = "venues"
 
 
@@ -136,7 +138,7 @@ def changes(figures: dict) -> list[dict]:
         area = area_title(key)
         current, before = figures[key], figures["previous"].get(key, {})
         for figure in module.FIGURES:
-            if not figure.compare or figure.kind not in ("count", "amount") or figure.span != "本期":
+            if not figure.compare or figure.kind not in COMPARED_KINDS or figure.span != "本期":
                 continue
             was, now = before.get(figure.key) or 0, current.get(figure.key) or 0
             if was and (was - now) / was >= MIN_FALL:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
+from youthwork.ledgers import ColumnKind
 from youthwork.models import Unit, User, Venue
 from youthwork.roles import ADMIN, CLERK, LEADER, ROLES, sync_roles
 
@@ -45,13 +46,13 @@ def build_record(model, unit: Unit, date: dt.date = dt.date(2023, 5, 4), **field
     for column in model.ledger.columns:
         if column.name in ("unit", "date") or not column.required:
             continue
-        if column.kind == "choice":
+        if column.kind == ColumnKind.CHOICE:
             defaults[column.name] = column.choices[0]
-        elif column.kind in ("count", "amount"):
+        elif column.kind in (ColumnKind.COUNT, ColumnKind.AMOUNT):
             defaults[column.name] = 10
-        elif column.kind == "text":
+        elif column.kind == ColumnKind.TEXT:
             defaults[column.name] = f"{column.header}{next(_seq)}"
-        elif column.kind == "multichoice":
+        elif column.kind == ColumnKind.MULTICHOICE:
             defaults[column.name] = [column.choices[0]]
     defaults.update(fields)
     return model(unit=unit, date=date, **defaults)

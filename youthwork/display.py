@@ -6,10 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from youthwork.ledgers import Column
+from youthwork.ledgers import Column, ColumnKind
 from youthwork.privacy import mask_name
-
-NUMERIC_KINDS = ("count", "amount")
 
 
 def format_count(value) -> str:
@@ -26,9 +24,9 @@ def format_amount(value) -> str:
 def format_value(column: Column, value) -> str:
     if value is None or value == "":
         return ""
-    if column.kind == "count":
+    if column.kind == ColumnKind.COUNT:
         return format_count(value)
-    if column.kind == "amount":
+    if column.kind == ColumnKind.AMOUNT:
         return format_amount(value)
     if isinstance(value, dt.date):
         return f"{value:%Y-%m-%d}"
@@ -42,7 +40,7 @@ class Cell:
 
     @property
     def numeric(self) -> bool:
-        return self.column.kind in NUMERIC_KINDS
+        return self.column.kind.numeric
 
 
 def cells(record, columns, *, masked: tuple[str, ...] = ()) -> list[Cell]:

@@ -18,6 +18,7 @@ from django.db import connection, models
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
+from youthwork.display import format_value
 from youthwork.ledgers import Column
 from youthwork.privacy import mask_name
 
@@ -113,7 +114,7 @@ def _row_before(model, row):
 
 
 def _attname(column: Column) -> str:
-    return f"{column.name}_id" if column.kind in ("unit", "venue") else column.name
+    return f"{column.name}_id" if column.kind.related else column.name
 
 
 def _value(row, column: Column):
@@ -125,7 +126,7 @@ def _related_names(model, shown: list[Column], rows) -> dict[tuple[str, object],
     """(column name, pk) -> name of the unit or venue, for every unit and venue the rows mention."""
     names: dict[tuple[str, object], str] = {}
     for column in shown:
-        if column.kind not in ("unit", "venue"):
+        if not column.kind.related:
             continue
         related = model._meta.get_field(column.name).related_model
         ids = {pk for row in rows if (pk := getattr(row, _attname(column))) is not None}
@@ -135,13 +136,11 @@ def _related_names(model, shown: list[Column], rows) -> dict[tuple[str, object],
 
 
 def _text(column: Column, value, names, masked) -> str:
-    from youthwork.display import format_value
-
     if value is None:
         return ""
     if column.name in masked:
         return mask_name(value)
-    if column.kind in ("unit", "venue"):
+    if column.kind.related:
         return names.get((column.name, value), f"已删除(编号{value})")
     if isinstance(value, bool):
         return "是" if value else "否"

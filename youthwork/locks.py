@@ -22,7 +22,7 @@ FOR NO KEY UPDATE conflicts with FOR UPDATE, so a write either holds its units b
 lock. It does not conflict with the FOR KEY SHARE that PostgreSQL takes when a row referring
 to the unit is inserted, so ordinary foreign-key checks are not slowed. Two writes of the same unit
 also wait for each other, which is what keeps two imports of the same records from overwriting each
-other unseen (youthwork.importing). Rows are always locked in id order, so two lockers never wait on
+other unseen (youthwork.importing.engine). Rows are always locked in id order, so two lockers never wait on
 each other in a circle inside one statement.
 """
 
@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
+
+from youthwork.ledgers import all_ledgers
 
 LockCheck = Callable[[object, dt.date], "str | None"]
 
@@ -182,8 +184,6 @@ def guard_move(unit, new_parent) -> str | None:
 
 
 def _has_records(path: str, start: dt.date, end: dt.date) -> bool:
-    from youthwork.ledgers import all_ledgers
-
     return any(
         ledger.model._default_manager.filter(unit__path__startswith=path, date__gte=start, date__lte=end).exists()
         for ledger in all_ledgers()

@@ -27,16 +27,27 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber, Substr
 
-from youthwork.ledgers import Ledger, all_ledgers
+from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
 from youthwork.models import PATH_STEP, Unit, Venue
 from youthwork.periods import Period
 
 OWN_LEVEL = "本级"
 NAMES_KEPT = 5  # names kept per list figure; one more is fetched so that text can say 等
+
+
+class FigureKind(StrEnum):
+    """What a figure's value is, and so how it reads in the report, the annex and the dashboard."""
+
+    COUNT = "count"  # a whole number
+    AMOUNT = "amount"  # money in 元 (Decimal)
+    RATE = "rate"  # [part, whole]
+    TEXT = "text"  # a list of names
+    DOCUMENTS = "documents"  # a list of {"title", "partners"}
 
 
 @dataclass(frozen=True)
@@ -49,11 +60,14 @@ class Figure:
 
     key: str
     name: str
-    kind: str  # count, amount, rate, text (a list of names) or documents (a list of {"title", "partners"})
+    kind: FigureKind  # declarations may write its value ("count"); checked and made a FigureKind here
     unit: str = ""
     span: str = "本期"
     compare: bool = False  # a headline figure: a fall against the previous period is worth reporting
     distinct: bool = False  # counts each one once over the whole scope: not the sum of its parts
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", FigureKind(self.kind))  # a misspelt kind fails at import
 
     @property
     def label(self) -> str:
@@ -63,7 +77,7 @@ class Figure:
 
     def empty(self):
         """The value of the figure where there are no records."""
-        return {"count": 0, "amount": Decimal("0.00"), "rate": [0, 0]}.get(self.kind, [])
+        return {FigureKind.COUNT: 0, FigureKind.AMOUNT: Decimal("0.00"), FigureKind.RATE: [0, 0]}.get(self.kind, [])
 
 
 class FigureTable(dict):
@@ -333,7 +347,7 @@ def monthly(ledgers, reach: dict[str, str], period: Period, unit: Unit) -> list[
 
 def venue_ledgers() -> list[Ledger]:
     """The ledgers whose records may name the venue (活动阵地) they used."""
-    return [ledger for ledger in all_ledgers() if any(column.kind == "venue" for column in ledger.columns)]
+    return [ledger for ledger in all_ledgers() if any(column.kind == ColumnKind.VENUE for column in ledger.columns)]
 
 
 VENUE_FIGURES = (

@@ -15,6 +15,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from youthwork.fields import LedgerDateField, NameField, NoteField
+from youthwork.ledgers import register_sheet
+from youthwork.locks import guard_move, guard_venue, guard_write, lock_checker
 
 PATH_STEP = 7  # each unit adds "0000042/" to the materialised path
 
@@ -30,6 +32,7 @@ class History(HistoricalRecords):
         return options
 
 
+@register_sheet(columns=("name", "parent", "unit_type", "code"), key=("code",))
 class Unit(models.Model):
     """One node of the organisation tree (the dictionary's `组织单位`)."""
 
@@ -118,8 +121,6 @@ class Unit(models.Model):
 
         Checked under the units' locks, in the caller's transaction when there is one.
         """
-        from youthwork.locks import guard_move
-
         with transaction.atomic():
             return guard_move(self, self.parent)
 
@@ -217,6 +218,7 @@ class GuardedWrites(models.Model):
             return super().delete(*args, **kwargs)
 
 
+@register_sheet(columns=("name", "unit", "venue_type", "opened_on", "provides_lodging", "note"), key=("unit", "name"))
 class Venue(GuardedWrites):
     """A venue (`阵地`) where youth work takes place."""
 
@@ -253,8 +255,6 @@ class Venue(GuardedWrites):
 
     def guard(self, *, deleting: bool = False) -> str | None:
         """Lock this venue's units, then say why it may not be written (a PeriodLock counts it), or None."""
-        from youthwork.locks import guard_venue
-
         with transaction.atomic():
             return guard_venue(self, deleting=deleting)
 
@@ -364,8 +364,6 @@ class LedgerRecord(GuardedWrites):
 
         `check` is a youthwork.locks.lock_checker(); pass one when asking for many records.
         """
-        from youthwork.locks import lock_checker
-
         check = check or lock_checker()
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).select_related("unit").only("unit", "date").first()
@@ -381,8 +379,6 @@ class LedgerRecord(GuardedWrites):
         Every write calls it inside its own transaction before writing (save() and delete() do), so a
         定稿 running at the same time either counts the write or makes it refuse (youthwork.locks).
         """
-        from youthwork.locks import guard_write
-
         stored = type(self)._default_manager.filter(pk=self.pk) if self.pk else None
         with transaction.atomic():
             return guard_write([(self.unit_id, self.date)], stored)

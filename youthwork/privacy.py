@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from django.utils.cache import patch_cache_control
 
-from youthwork.ledgers import Ledger
+from youthwork.ledgers import Ledger, SheetSpec
 
 MASK = "**"
 
 
-def _ledger_of(ledger_or_model) -> Ledger | None:
-    """The ledger of a ledger, a ledger model, a record or a sheet (None: not a ledger, nothing personal)."""
-    if isinstance(ledger_or_model, Ledger):
+def _ledger_of(ledger_or_model) -> SheetSpec | None:
+    """The sheet of a sheet (a ledger, 组织单位, 阵地), a ledger model or a record (None: nothing personal)."""
+    if isinstance(ledger_or_model, SheetSpec):
         return ledger_or_model
     ledger = getattr(ledger_or_model, "ledger", None)
     return ledger if isinstance(ledger, Ledger) else None

@@ -151,7 +151,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 
-# Workbook import and export (youthwork/importing.py): a file larger than this is refused.
+# Workbook import and export (youthwork/importing/): a file larger than this is refused.
 IMPORT_MAX_MEGABYTES = int(os.environ.get("IMPORT_MAX_MEGABYTES", "10"))
 # What an upload may hold, measured from its zip and XML before a reader parses it (youthwork/spreadsheets.py,
 # inspect_upload). 0 = derived: rows 30,000 per IMPORT_MAX_MEGABYTES; columns the template's widest sheet + 50;

@@ -36,6 +36,8 @@ from xml.parsers import expat
 
 from django.conf import settings
 
+from youthwork.ledgers import all_sheets
+
 NO_CACHED_VALUE = "公式没有计算结果,请在Excel中保存后重新上传"
 DATE_FORMAT = "yyyy-mm-dd"
 
@@ -213,9 +215,7 @@ class ReadLimits:
 def read_limits() -> ReadLimits:
     """What an upload may hold: the IMPORT_MAX_* settings, 0 meaning derived from IMPORT_MAX_MEGABYTES
     and the widest sheet of the template."""
-    from youthwork.importing.cells import sheets
-
-    widest = max(len(sheet.columns) for sheet in sheets())
+    widest = max(len(sheet.columns) for sheet in all_sheets())
     megabytes = max(settings.IMPORT_MAX_MEGABYTES, 1)
     rows = settings.IMPORT_MAX_ROWS or megabytes * ROWS_PER_MEGABYTE
     return ReadLimits(

@@ -15,8 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from youthwork.importing.cells import INSTRUCTIONS_SHEET, Sheet, sheets
+from youthwork.ledgers import ColumnKind, SheetSpec, all_sheets
+from youthwork.models import Unit
 from youthwork.spreadsheets import DATE_FORMAT, append_row, set_cell
+
+INSTRUCTIONS_SHEET = "填表说明"  # the template's own first sheet; the importer skips it silently
 
 TEMPLATE_ROWS = 1000  # rows below the header that carry the dropdowns and checks
 HEADER_FONT = Font(bold=True)
@@ -40,18 +43,18 @@ RULES = [
 ]
 
 KIND_NOTES = {
-    "text": "文字",
-    "date": "日期,如 2023-05-04",
-    "count": "不小于0的整数",
-    "amount": "金额(元),最多两位小数",
-    "choice": "单选",
-    "multichoice": "多选,用 、 分隔",
-    "unit": "单位编码或单位名称",
-    "venue": "阵地名称",
+    ColumnKind.TEXT: "文字",
+    ColumnKind.DATE: "日期,如 2023-05-04",
+    ColumnKind.COUNT: "不小于0的整数",
+    ColumnKind.AMOUNT: "金额(元),最多两位小数",
+    ColumnKind.CHOICE: "单选",
+    ColumnKind.MULTICHOICE: "多选,用 、 分隔",
+    ColumnKind.UNIT: "单位编码或单位名称",
+    ColumnKind.VENUE: "阵地名称",
 }
 
 
-def column_note(sheet: Sheet, column) -> str:
+def column_note(sheet: SheetSpec, column) -> str:
     """What a column accepts, for the header comment and the instructions sheet."""
     parts = ["必填" if column.required else "选填", KIND_NOTES[column.kind]]
     if column.max_length:
@@ -62,7 +65,7 @@ def column_note(sheet: Sheet, column) -> str:
         parts.append(f"不填时为“{column.default}”")
     elif column.default is False:
         parts.append("不填时为“否”")
-    if column.name in sheet.key or (sheet.model._meta.model_name == "unit" and column.name in ("name", "parent")):
+    if column.name in sheet.key or (sheet.model is Unit and column.name in ("name", "parent")):
         parts.append("†")
     return ";".join(parts)
 
@@ -74,7 +77,7 @@ def blank_template() -> bytes:
     guide = book.active
     guide.title = INSTRUCTIONS_SHEET
     _write_instructions(guide)
-    for sheet in sheets():
+    for sheet in all_sheets():
         worksheet = book.create_sheet(sheet.name)
         _write_header(worksheet, sheet)
     out = io.BytesIO()
@@ -94,7 +97,7 @@ def _write_instructions(worksheet):
     row += 1
     for index, title in enumerate(("工作表", "列", "填写要求"), 1):
         set_cell(worksheet.cell(row, index), title).font = HEADER_FONT
-    for sheet in sheets():
+    for sheet in all_sheets():
         for column in sheet.columns:
             row += 1
             set_cell(worksheet.cell(row, 1), sheet.name)
@@ -102,7 +105,7 @@ def _write_instructions(worksheet):
             set_cell(worksheet.cell(row, 3), column_note(sheet, column)).alignment = Alignment(wrap_text=True)
 
 
-def _write_header(worksheet, sheet: Sheet):
+def _write_header(worksheet, sheet: SheetSpec):
     last = TEMPLATE_ROWS + 1
     for index, column in enumerate(sheet.columns, 1):
         letter = get_column_letter(index)
@@ -114,22 +117,22 @@ def _write_header(worksheet, sheet: Sheet):
         dimension.width = max(12, min(40, 2 * len(column.header) + 4, (column.max_length or 0) // 4 + 12))
         cells = f"{letter}2:{letter}{last}"
         validation = None
-        if column.kind == "date":
+        if column.kind == ColumnKind.DATE:
             dimension.number_format = DATE_FORMAT
-        elif column.kind == "choice":
+        elif column.kind == ColumnKind.CHOICE:
             validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True)
             validation.error = f"{column.header}只能填写:" + "、".join(column.choices)
-        elif column.kind == "count":
+        elif column.kind == ColumnKind.COUNT:
             validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
             validation.error = f"{column.header}应为不小于0的整数"
-        elif column.kind == "amount":
+        elif column.kind == ColumnKind.AMOUNT:
             validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
             validation.error = f"{column.header}应为不小于0的数字,最多两位小数"
-        elif column.kind == "multichoice":
+        elif column.kind == ColumnKind.MULTICHOICE:
             validation = DataValidation(allow_blank=True, showErrorMessage=False)
         if validation is not None:
             validation.errorTitle = "填写有误"
-            validation.showErrorMessage = column.kind != "multichoice"
+            validation.showErrorMessage = column.kind != ColumnKind.MULTICHOICE
             validation.prompt = column_note(sheet, column)
             validation.showInputMessage = True
             worksheet.add_data_validation(validation)
@@ -137,7 +140,7 @@ def _write_header(worksheet, sheet: Sheet):
     worksheet.freeze_panes = "A2"
 
 
-def dataset_to_xlsx(dataset, sheet: Sheet | None) -> bytes:
+def dataset_to_xlsx(dataset, sheet: SheetSpec | None) -> bytes:
     """A tablib Dataset (a resource's export) as an .xlsx whose sheet the importer recognises."""
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet.name if sheet is not None else (dataset.title or "Sheet1"))

@@ -12,7 +12,7 @@ from activities.models import OnlineLesson
 from assistance.models import StudentAid
 from tests.factories import make_record, make_user
 from tests.importing.workbooks import export, header, rows_of, xlsx
-from youthwork.importing.cells import resource_for
+from youthwork.admin.resources import resource_for
 from youthwork.models import ImportUpload
 
 pytestmark = pytest.mark.django_db

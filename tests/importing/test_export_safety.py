@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from activities.models import OnlineLesson
 from tests.factories import make_record, make_venue
 from tests.importing.workbooks import export, run_import, save
-from youthwork.importing.cells import resource_for
+from youthwork.admin.resources import resource_for
+from youthwork.ledgers import all_sheets
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 def _hostile_city(cast):
     """The cast with hostile names on units and a venue, and a 2023Q2 record in every ledger whose every
     text column starts with = + - or @."""
-    from youthwork.ledgers import all_ledgers
+    from youthwork.ledgers import ColumnKind, all_ledgers
 
     for unit, text in [(cast.district_a, HOSTILE[0]), (cast.district_b, HOSTILE[1]), (cast.town_a, HOSTILE[3])]:
         unit.name = text
@@ -102,10 +103,10 @@ def _hostile_city(cast):
         for school in (cast.school_a, cast.school_b):
             fields = {}
             for index, column in enumerate(ledger.columns):
-                if column.kind == "text":
+                if column.kind == ColumnKind.TEXT:
                     text = HOSTILE[(number + index) % len(HOSTILE)] + school.code
                     fields[column.name] = text if len(text) <= (column.max_length or 200) else text[0] + school.code
-            fields.update({column.name: venue for column in ledger.columns if column.kind == "venue"})
+            fields.update({column.name: venue for column in ledger.columns if column.kind == ColumnKind.VENUE})
             make_record(ledger.model, school, MAY_4, **fields)
 
 
@@ -150,12 +151,11 @@ def test_no_workbook_the_project_writes_turns_a_hostile_name_into_a_formula(cast
     from django.core.management import call_command
 
     from reports.models import WorkReport
-    from youthwork.importing.cells import sheets
 
     _hostile_city(cast)
     workbooks = {}
     admin = login(cast.superuser)
-    for sheet in sheets():
+    for sheet in all_sheets():
         opts = sheet.model._meta
         workbooks[f"导出 {sheet.name}"] = export(
             admin, f"/admin/{opts.app_label}/{opts.model_name}/", resource_for(sheet)

@@ -12,14 +12,14 @@ from openpyxl.utils import get_column_letter
 from activities.models import OnlineLesson
 from tests.factories import make_record, make_venue
 from tests.importing.workbooks import export, run_import, save
-from youthwork.importing.cells import resource_for, sheets
-from youthwork.ledgers import all_ledgers
+from youthwork.admin.resources import resource_for
+from youthwork.ledgers import ColumnKind, all_ledgers, all_sheets
 from youthwork.models import Unit, Venue
 
 pytestmark = pytest.mark.django_db
 
 MAY_4 = dt.date(2023, 5, 4)
-SHEET_NAMES = ["组织单位", "阵地", *(ledger.sheet_name for ledger in all_ledgers())]
+SHEET_NAMES = ["组织单位", "阵地", *(ledger.name for ledger in all_ledgers())]
 
 # The header rows as /work/shared/DATA_DICTIONARY.md writes them (without its * and † marks), in its order;
 # written out here so that a column renamed or moved in a model is caught, not copied into the expectation.
@@ -75,19 +75,19 @@ def test_the_template_has_every_sheet_in_dictionary_order_with_its_header_row(db
 def test_choice_columns_carry_a_dropdown_and_date_columns_a_date_format(db, template):
     book = load_workbook(template)
     checked = 0
-    for sheet in sheets():
+    for sheet in all_sheets():
         worksheet = book[sheet.name]
         validations = {str(dv.sqref): dv for dv in worksheet.data_validations.dataValidation}
         for index, column in enumerate(sheet.columns, 1):
             letter = get_column_letter(index)
-            if column.kind == "choice":
+            if column.kind == ColumnKind.CHOICE:
                 dropdown = validations[f"{letter}2:{letter}1001"]
                 assert dropdown.type == "list"
                 assert dropdown.formula1 == '"' + ",".join(column.choices) + '"'
                 checked += 1
-            if column.kind == "date":
+            if column.kind == ColumnKind.DATE:
                 assert worksheet.column_dimensions[letter].number_format == "yyyy-mm-dd"
-    assert checked == sum(1 for s in sheets() for c in s.columns if c.kind == "choice") > 15
+    assert checked == sum(1 for s in all_sheets() for c in s.columns if c.kind == ColumnKind.CHOICE) > 15
 
 
 def test_the_instructions_sheet_explains_the_rules_and_every_column(db, template):
@@ -100,15 +100,15 @@ def test_the_instructions_sheet_explains_the_rules_and_every_column(db, template
 
 
 def _value(column, venue_name):
-    if column.kind == "date":
+    if column.kind == ColumnKind.DATE:
         return MAY_4
-    if column.kind in ("count", "amount"):
+    if column.kind in (ColumnKind.COUNT, ColumnKind.AMOUNT):
         return 10
-    if column.kind in ("choice", "multichoice"):
+    if column.kind in (ColumnKind.CHOICE, ColumnKind.MULTICHOICE):
         return column.choices[0]
-    if column.kind == "unit":
+    if column.kind == ColumnKind.UNIT:
         return "A1S"
-    if column.kind == "venue":
+    if column.kind == ColumnKind.VENUE:
         return venue_name
     return f"{column.header}甲"
 
@@ -117,7 +117,7 @@ def test_a_filled_template_imports_without_edits(cast, template, tmp_path):
     book = load_workbook(template)
     book["组织单位"].append(["甲区第二小学", "甲区团委", "学校", "A2S"])
     book["阵地"].append(["甲区第二小学少先队活动室", "A2S", "其他", MAY_4, "否", ""])
-    for sheet in sheets()[2:]:
+    for sheet in all_sheets()[2:]:
         book[sheet.name].append([_value(column, "甲区第二小学少先队活动室") for column in sheet.columns])
     path = tmp_path / "填好的模板.xlsx"
     book.save(path)
@@ -154,7 +154,7 @@ def test_an_export_edited_and_imported_again_updates_the_same_records(cast, logi
     assert (second.participants, second.note) == (2000, "补录")
 
 
-@pytest.mark.parametrize("ledger", all_ledgers(), ids=lambda ledger: ledger.sheet_name)
+@pytest.mark.parametrize("ledger", all_ledgers(), ids=lambda ledger: ledger.name)
 def test_every_ledgers_export_imports_back_unchanged(cast, login, tmp_path, ledger):
     venue = make_venue(cast.town_a, "甲街道青年之家")
     fields = {"venue": venue} if "venue" in ledger.field_names else {}
@@ -162,7 +162,7 @@ def test_every_ledgers_export_imports_back_unchanged(cast, login, tmp_path, ledg
     model_url = f"/admin/{ledger.app_label}/{ledger.slug}/"
     content = export(login(cast.admin_a), model_url, resource_for(ledger))
     code, lines, _err = run_import(save(tmp_path, content), "--user", "admin_a")
-    assert (code, lines) == (0, [f"{ledger.sheet_name}: 新增 0, 更新 0, 未变 1, 错误 0"])
+    assert (code, lines) == (0, [f"{ledger.name}: 新增 0, 更新 0, 未变 1, 错误 0"])
 
 
 def test_a_district_exports_its_units_and_venues_and_imports_them_back_unchanged(cast, login, tmp_path):

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from youthwork.importing.cells import get_sheet
+from youthwork.ledgers import get_sheet
 
 
 def xlsx(sheets: dict[str, list[list]], *, formulas: dict[str, dict[str, str]] | None = None) -> bytes:

@@ -25,7 +25,7 @@ def test_every_ledger_has_a_list_and_a_form_with_its_dictionary_headers(login, c
     client = login(cast.city_admin)
     make_record(ledger.model, cast.school_a)
     listing = client.get(f"/ledgers/{ledger.slug}/").content.decode()
-    assert ledger.sheet_name in listing
+    assert ledger.name in listing
     for column in ledger.columns:
         if column.name != "note":
             assert f">{column.header}</th>" in listing

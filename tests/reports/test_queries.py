@@ -10,7 +10,7 @@ from activities.models import Ceremony
 from reports.builder import build_outputs
 from reports.models import WorkReport
 from tests.factories import make_record, make_unit, make_venue
-from youthwork.ledgers import all_ledgers
+from youthwork.ledgers import ColumnKind, all_ledgers
 from youthwork.models import Unit, Venue
 from youthwork.periods import Period
 
@@ -32,7 +32,7 @@ def grow(town, towns: int = 3, per_ledger: int = 4):
         venue = make_venue(town_unit, f"新建希望家园{index}", venue_type=Venue.Type.HOPE_HOME)
         for ledger in all_ledgers():
             for number in range(per_ledger):
-                extra = {"venue": venue} if any(c.kind == "venue" for c in ledger.columns) else {}
+                extra = {"venue": venue} if any(c.kind == ColumnKind.VENUE for c in ledger.columns) else {}
                 if ledger.slug == "studentaid":
                     extra["student_name"] = f"学生{index}-{number}"
                 make_record(ledger.model, school, next(dates), **extra)

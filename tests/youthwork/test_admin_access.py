@@ -10,7 +10,7 @@ from youthwork.models import User
 from youthwork.roles import ADMIN, CLERK, LEADER
 
 LEDGERS = all_ledgers()
-ids = [ledger.sheet_name for ledger in LEDGERS]
+ids = [ledger.name for ledger in LEDGERS]
 
 
 def admin_url(ledger, suffix=""):

@@ -9,7 +9,7 @@ from activities.models import ThemeDay
 from assistance.models import StudentAid
 from reports.models import WorkReport
 from tests.factories import make_record, make_venue
-from youthwork.ledgers import all_ledgers
+from youthwork.ledgers import ColumnKind, all_ledgers
 
 LEDGERS = all_ledgers()
 
@@ -47,7 +47,7 @@ def text_field(url):
     """A free-text field of the list's model, to aim a regex at."""
     for ledger in LEDGERS:
         if url.endswith(f"/{ledger.app_label}/{ledger.slug}/"):
-            return next(c.name for c in ledger.columns if c.kind in ("text", "choice"))
+            return next(c.name for c in ledger.columns if c.kind in (ColumnKind.TEXT, ColumnKind.CHOICE))
     return {"unit": "name", "venue": "name", "user": "username", "workreport": "title", "group": "name"}[
         url.rstrip("/").rsplit("/", 1)[1]
     ]

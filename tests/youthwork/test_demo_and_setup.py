@@ -15,7 +15,7 @@ def counts():
         "units": Unit.objects.count(),
         "venues": Venue.objects.count(),
         "users": User.objects.count(),
-        **{ledger.sheet_name: ledger.model.objects.count() for ledger in all_ledgers()},
+        **{ledger.name: ledger.model.objects.count() for ledger in all_ledgers()},
     }
 
 
@@ -29,7 +29,7 @@ def test_load_demo_twice_gives_the_same_counts():
     assert "网上团队课: 新增 0" in second_output.getvalue()
     # Every work area's ledger has demo rows (tests/extra_ledger, a ledger of the tests only, has none).
     areas = {area.label for area in work_areas()}
-    assert all(first[ledger.sheet_name] > 0 for ledger in all_ledgers() if ledger.app_label in areas), first
+    assert all(first[ledger.name] > 0 for ledger in all_ledgers() if ledger.app_label in areas), first
     assert len(areas) == 3
     assert first["units"] == 25 and first["users"] == 3
     assert Venue.objects.filter(venue_type="希望家园").count() == 4
@@ -68,7 +68,7 @@ def test_the_admin_index_shows_every_ledger_under_its_work_area(client):
     client.login(username="admin", password="youthwork-demo")
     apps = {app["name"]: [m["name"] for m in app["models"]] for app in client.get("/admin/").context["app_list"]}
     for ledger in all_ledgers():
-        assert ledger.sheet_name in apps[ledger.area]
+        assert ledger.name in apps[ledger.area]
     areas = ("思想引领", "关心关爱", "权益维护")  # all_ledgers() also has tests/extra_ledger's, under 测试台账
     assert sum(len(apps[area]) for area in areas) == sum(ledger.area in areas for ledger in all_ledgers()) == 14
 

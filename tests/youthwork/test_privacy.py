@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from assistance.models import StudentAid
 from tests.factories import make_record, make_user
 from tests.importing.workbooks import rows_of
-from youthwork.importing.cells import resource_for
+from youthwork.admin.resources import resource_for
 
 LIST = "/admin/assistance/studentaid/"
 NAMES = ("王五", "王小明", "何欢欢乐", "阿里")

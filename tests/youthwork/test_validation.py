@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from activities.models import Ceremony, CounsellorContest, OnlineLesson
 from assistance.models import CareEvent, Donation, TeachingSite
 from tests.factories import build_record, make_record, make_unit
-from youthwork.ledgers import all_ledgers
+from youthwork.ledgers import ColumnKind, all_ledgers
 from youthwork.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ def build(model, unit, **fields):
 
 @pytest.mark.parametrize(
     ("ledger", "column"),
-    [(ledger, column) for ledger in all_ledgers() for column in ledger.columns if column.kind == "count"],
-    ids=lambda value: getattr(value, "sheet_name", getattr(value, "header", "")),
+    [(ledger, column) for ledger in all_ledgers() for column in ledger.columns if column.kind == ColumnKind.COUNT],
+    ids=lambda value: getattr(value, "header", None) or value.name,
 )
 def test_every_count_refuses_a_negative_number_naming_the_column(cast, ledger, column):
     unit = cast.school_a
@@ -39,8 +39,8 @@ def test_every_count_refuses_a_negative_number_naming_the_column(cast, ledger, c
 
 @pytest.mark.parametrize(
     ("ledger", "column"),
-    [(ledger, column) for ledger in all_ledgers() for column in ledger.columns if column.kind == "amount"],
-    ids=lambda value: getattr(value, "sheet_name", getattr(value, "header", "")),
+    [(ledger, column) for ledger in all_ledgers() for column in ledger.columns if column.kind == ColumnKind.AMOUNT],
+    ids=lambda value: getattr(value, "header", None) or value.name,
 )
 def test_every_amount_refuses_negatives_and_a_third_decimal(cast, ledger, column):
     record = build(ledger.model, cast.district_a, **{column.name: Decimal("-0.01")})
@@ -53,8 +53,8 @@ def test_every_amount_refuses_negatives_and_a_third_decimal(cast, ledger, column
 
 @pytest.mark.parametrize(
     ("ledger", "column"),
-    [(ledger, column) for ledger in all_ledgers() for column in ledger.columns if column.kind == "choice"],
-    ids=lambda value: getattr(value, "sheet_name", getattr(value, "header", "")),
+    [(ledger, column) for ledger in all_ledgers() for column in ledger.columns if column.kind == ColumnKind.CHOICE],
+    ids=lambda value: getattr(value, "header", None) or value.name,
 )
 def test_every_choice_column_refuses_a_label_outside_the_list(cast, ledger, column):
     record = build(ledger.model, cast.school_a, **{column.name: "随便写的"})

@@ -1,4 +1,10 @@
-"""Admin data entry: one scoped base for every model that belongs to a unit, one LedgerAdmin for all ledgers."""
+"""Admin data entry: one scoped base for every model that belongs to a unit, one LedgerAdmin for all ledgers.
+
+The admin package, above the core (nothing below it imports it): this module registers the
+ModelAdmins; `importing` (each sheet's 导入/导出 and the 导入工作簿 page), `resources` (the
+django-import-export adapters of the sheet registry), `history` (the read-only 历史 page) and
+`lookups` (what a change list's address may ask) serve them. The site itself is youthwork.admin_site.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,7 +30,7 @@ class ScopedAdmin(GuardedChangeListAdmin):
 
     `unit_field` names the model's path to its unit ("self" for Unit itself). An object outside the
     scope is a 404, never a redirect that confirms it exists. The list's address takes only its own
-    filters (youthwork.admin_lookups).
+    filters (youthwork.admin.lookups).
     """
 
     unit_field = "unit"
@@ -121,7 +127,7 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
         return privacy.search_fields(request.user, self.ledger)
 
     def get_list_select_related(self, request):
-        return [c.name for c in self.ledger.columns if c.kind in ("unit", "venue")]
+        return [c.name for c in self.ledger.columns if c.kind.related]
 
     def get_fieldsets(self, request, obj=None):
         hidden = self._hidden(request)

@@ -1,6 +1,6 @@
 """Import and export in the admin: per sheet through django-import-export, and the `导入工作簿` page.
 
-Both run the one engine (youthwork.importing), so the admin shows the same checks and the same
+Both run the one engine (youthwork.importing.engine), so the admin shows the same checks and the same
 Chinese messages as `manage.py import_workbook`. The upload waits between the preview and the
 confirmation in the database (youthwork.ImportUpload), never in a local folder, so the two requests
 may reach different server processes; it is deleted once imported.
@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -23,8 +24,9 @@ from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
-from youthwork.importing.cells import format_for, get_sheet, resource_for, sheets
-from youthwork.importing.engine import DatabaseStorage, WorkbookUnreadable, import_workbook
+from youthwork.admin.resources import DatabaseStorage, format_for, resource_for
+from youthwork.importing.engine import WorkbookUnreadable, import_workbook
+from youthwork.ledgers import all_sheets, get_sheet
 from youthwork.models import ImportUpload
 from youthwork.spreadsheets import max_upload_bytes
 from youthwork.workbooks import blank_template
@@ -34,7 +36,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 def may_import(user) -> bool:
     """Whether the user may import at least one sheet (each sheet still asks its own permission)."""
-    return user.is_active and any(user.has_perm(sheet.perm("import")) for sheet in sheets())
+    return user.is_active and any(user.has_perm(sheet.perm("import")) for sheet in all_sheets())
 
 
 def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
@@ -45,8 +47,6 @@ def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
 
 def _check_size(upload):
     if upload is not None and upload.size > max_upload_bytes():
-        from django.conf import settings
-
         raise forms.ValidationError(f"文件超过{settings.IMPORT_MAX_MEGABYTES}MB的上限,请分成几个工作簿上传")
     return upload
 
@@ -98,7 +98,7 @@ class SheetImportExportMixin(ImportExportMixin):
 
     def get_export_queryset(self, request):
         # The export is the change list's queryset, built from the same address and the same filters
-        # (youthwork.admin_lookups); a filter value it cannot read is a 400, not a 500.
+        # (youthwork.admin.lookups); a filter value it cannot read is a 400, not a 500.
         try:
             return super().get_export_queryset(request)
         except (IncorrectLookupParameters, ValueError, OverflowError) as exc:

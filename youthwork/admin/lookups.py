@@ -10,7 +10,7 @@ plus Django's own paging, sorting and search (`p`, `o`, `q`, `all`, `e`, `_facet
 `_to_field`). Anything else is a 400 naming the parameter, in Chinese; a filter value that cannot be
 read (`?date__gte=abc`, `?p=99`) is Django's redirect to `?e=1`, with a message saying the filter was
 dropped. The export of a change list builds the same change list, so the same rule holds there
-(youthwork.admin_importing turns its unreadable filters into a 400).
+(youthwork.admin.importing turns its unreadable filters into a 400).
 """
 
 from __future__ import annotations

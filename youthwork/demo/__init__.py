@@ -109,7 +109,7 @@ class Demo:
         self.units, self.venues = units, venues
         self.rng = random.Random(YEAR)
         self.hope_homes = [v for v in venues.values() if v.venue_type == Venue.Type.HOPE_HOME]
-        self.rows: dict[str, list[dict]] = {ledger.sheet_name: [] for ledger in all_ledgers()}
+        self.rows: dict[str, list[dict]] = {ledger.name: [] for ledger in all_ledgers()}
 
     def add(self, sheet: str, code: str, date: dt.date, **fields) -> None:
         """One record of the ledger named `sheet`, of the unit with code `code`."""
@@ -177,11 +177,11 @@ def load_demo() -> dict[str, tuple[int, int]]:
     rows = _rows(units, venues)
     for ledger in all_ledgers():
         model = ledger.model
-        key = ledger.natural_key
+        key = ledger.key
         attnames = [model._meta.get_field(f).attname for f in key]
         existing = set(model.objects.values_list(*attnames))
         fresh, seen = [], set()
-        for row in rows[ledger.sheet_name]:
+        for row in rows[ledger.name]:
             k = tuple(getattr(row[f], "pk", row[f]) for f in key)
             if k in existing or k in seen:
                 continue
@@ -190,5 +190,5 @@ def load_demo() -> dict[str, tuple[int, int]]:
             record.clean_fields()  # the generator keeps the cross-field rules; no lock applies to fresh demo data
             fresh.append(record)
         bulk_create_with_history(fresh, model, batch_size=500, default_user=author, default_change_reason=DEMO_REASON)
-        summary[ledger.sheet_name] = (len(fresh), model.objects.count())
+        summary[ledger.name] = (len(fresh), model.objects.count())
     return summary

@@ -5,7 +5,7 @@ Rules (shared/DATA_DICTIONARY.md, "Common rules for every sheet"):
   ledger row may name a unit or venue created earlier in the same workbook;
 - the header row is the first row holding all required headers (title rows above it are ignored);
   `序号` and unknown columns are ignored; blank rows and 合计/总计/小计 rows are skipped;
-- cells are cleaned by the sheet's django-import-export widgets (youthwork/resources.py); model rules
+- cells are cleaned by the readers of the sheet's columns (youthwork.importing.readers); model rules
   come from the models (clean_fields() and clean(), with one preloaded lock checker);
 - a natural key that exists updates that record; an unchanged row writes nothing;
 - every record written gets its history row (django-simple-history): the importing user, the time of
@@ -26,29 +26,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils import timezone
 
 from youthwork import actions
-from youthwork.importing.cells import (
-    INSTRUCTIONS_SHEET,
-    UNITS_SHEET,
-    VENUES_SHEET,
-    Lookups,
-    Sheet,
-    UnitNotFound,
-    VenueOutOfScope,
-    clean_text,
-    is_blank,
-    normalise,
-    resource_for,
-    sheets,
-)
+from youthwork.importing.cells import clean_text, is_blank, normalise
+from youthwork.importing.directories import Lookups, UnitNotFound, VenueOutOfScope
+from youthwork.importing.readers import readers_for
+from youthwork.ledgers import ColumnKind, Ledger, SheetSpec, all_sheets
 from youthwork.locks import hold_places, is_lock_conflict, lock_checker
-from youthwork.models import ImportUpload, LedgerRecord, Unit
+from youthwork.models import Unit, Venue
 from youthwork.spreadsheets import RawSheet, WorkbookUnreadable, open_workbook
+from youthwork.workbooks import INSTRUCTIONS_SHEET
 
 __all__ = ["ImportOutcome", "RowError", "WorkbookUnreadable", "import_sheets", "import_workbook"]
 
@@ -127,9 +117,9 @@ def import_workbook(data: bytes, user=None, dry_run: bool = False, file_name: st
     bytes are not a readable .xlsx workbook.
     """
     book = open_workbook(data)
-    known = {sheet.name for sheet in sheets()}
+    known = {sheet.name for sheet in all_sheets()}
     unrecognised = [name for name in book.sheet_names if name not in known and name != INSTRUCTIONS_SHEET]
-    items = [(sheet, _loader(book, sheet.name)) for sheet in sheets() if sheet.name in book.sheet_names]
+    items = [(sheet, _loader(book, sheet.name)) for sheet in all_sheets() if sheet.name in book.sheet_names]
     return import_sheets(items, user, dry_run, unrecognised, file_name=file_name)
 
 
@@ -138,7 +128,7 @@ def _loader(book, name):
 
 
 def import_sheets(
-    items: Iterable[tuple[Sheet, RawSheet | Callable[[], RawSheet]]],
+    items: Iterable[tuple[SheetSpec, RawSheet | Callable[[], RawSheet]]],
     user=None,
     dry_run: bool = False,
     unrecognised: Iterable[str] = (),
@@ -188,11 +178,11 @@ class _Row:
 class _Table:
     """A sheet after header detection: the columns found and the cleaned data rows."""
 
-    def __init__(self, sheet: Sheet, header_row: int, columns: dict[int, object]):
+    def __init__(self, sheet: SheetSpec, header_row: int, columns: dict[int, object]):
         self.sheet = sheet
         self.header_row = header_row
         self.columns = columns  # cell index -> Column, in the sheet's column order
-        self.widgets: dict[str, object] = {}  # column name -> the resource field's widget
+        self.readers: dict[str, object] = {}  # column name -> its reader (youthwork.importing.readers)
         self.rows: list[_Row] = []
 
     @property
@@ -215,14 +205,14 @@ class _Run:
 
     # errors and results
 
-    def error(self, sheet: Sheet, row: int, column: str, reason: str):
+    def error(self, sheet: SheetSpec, row: int, column: str, reason: str):
         # Named as the user's file names it (an admin's per-sheet import may read a sheet called "Sheet1").
         self.errors.append(RowError(self.label or sheet.name, row, column, reason))
 
     def may_write(self) -> bool:
         return not self.dry_run and not self.errors
 
-    def import_sheet(self, sheet: Sheet, raw: RawSheet):
+    def import_sheet(self, sheet: SheetSpec, raw: RawSheet):
         result = SheetResult(sheet.name)
         self.results.append(result)
         self.label = raw.name
@@ -230,19 +220,18 @@ class _Run:
             self.error(sheet, 1, HEADER_LABEL, f"您没有导入“{sheet.name}”的权限")
             return
         self.lookups.date1904 = raw.date1904
-        resource = resource_for(sheet)(user=self.user, lookups=self.lookups)
-        table = self.read(sheet, raw, resource.column_fields())
+        table = self.read(sheet, raw, readers_for(sheet, self.lookups))
         if table is None:
             return
         result.headers = [column.header for column in table.columns.values()]
-        if sheet is UNITS_SHEET:
+        if sheet.model is Unit:
             _UnitsImport(self, table, result).run()
         else:
             _KeyedImport(self, table, result).run()
-            if sheet is VENUES_SHEET:
+            if sheet.model is Venue:
                 self.lookups.venues.reload()
 
-    def read(self, sheet: Sheet, raw: RawSheet, resource_fields) -> _Table | None:
+    def read(self, sheet: SheetSpec, raw: RawSheet, readers) -> _Table | None:
         rows = iter(raw.rows)
         offset = raw.first_column
         problems = raw.problems
@@ -265,7 +254,7 @@ class _Run:
             return None
         if not table.columns:
             return None
-        table.widgets = {column.name: resource_fields[column.name].widget for column in table.columns.values()}
+        table.readers = {column.name: readers[column.name] for column in table.columns.values()}
         mapped = list(table.columns)
         for cells in rows:
             number += 1
@@ -280,7 +269,7 @@ class _Run:
             table.rows.append(self._clean_row(table, cells, number, offset, problems))
         return table
 
-    def _header(self, sheet: Sheet, number: int, texts: list[str], by_header) -> _Table:
+    def _header(self, sheet: SheetSpec, number: int, texts: list[str], by_header) -> _Table:
         found: dict[str, int] = {}
         repeated = False
         for index, text in enumerate(texts):
@@ -309,11 +298,11 @@ class _Run:
                 continue
             if len(table.rows) < PREVIEW_ROWS:
                 shown.append("" if is_blank(value) else _preview_text(value))
-            if table.sheet is UNITS_SHEET and column.name == "parent":
+            if table.sheet.model is Unit and column.name == "parent":
                 values["parent"] = None if is_blank(value) else normalise(value)  # resolved row by row later
                 continue
             try:
-                cleaned = table.widgets[column.name].clean(value, row=values)
+                cleaned = table.readers[column.name].clean(value, row=values)
             except VenueOutOfScope as exc:
                 # Kept if the record already names this venue (an export imported back), an error otherwise.
                 values[column.name] = exc.venue
@@ -337,11 +326,11 @@ def _preview_text(value) -> str:
     return text if len(text) <= PREVIEW_CHARACTERS else text[:PREVIEW_CHARACTERS] + "…"
 
 
-def _blank_value(sheet: Sheet, column):
+def _blank_value(sheet: SheetSpec, column):
     if column.default is not None:
         return column.default
     model_field = sheet.field(column.name)
-    if column.kind == "multichoice":
+    if column.kind == ColumnKind.MULTICHOICE:
         return []
     if model_field.null:
         return None
@@ -394,7 +383,7 @@ class _KeyedImport:
         self.result = result
         self.fields = {column.name: self.sheet.field(column.name) for column in self.sheet.columns}
         self.present = table.present
-        self.is_ledger = issubclass(self.model, LedgerRecord)
+        self.is_ledger = isinstance(self.sheet, Ledger)
         self.creates: list[models.Model] = []
         self.updates: list[models.Model] = []
         self.update_fields = [self.fields[name].attname for name in self.present]
@@ -411,11 +400,8 @@ class _KeyedImport:
             if name in values:
                 parts.append(_key_part(values[name]))
             else:
-                parts.append(_key_part(_blank_value(self.sheet, self.sheet_column(name))))
+                parts.append(_key_part(_blank_value(self.sheet, self.sheet.column(name))))
         return tuple(parts)
-
-    def sheet_column(self, name):
-        return next(column for column in self.sheet.columns if column.name == name)
 
     def keys(self) -> list[tuple]:
         return [self.key_of(row.values) for row in self.table.rows if not row.errors]
@@ -485,7 +471,7 @@ class _KeyedImport:
         for column in self.table.columns.values():
             value = row.values.get(column.name)
             shown.append(
-                self.table.widgets[column.name].display(value.pk if isinstance(value, models.Model) else value)
+                self.table.readers[column.name].display(value.pk if isinstance(value, models.Model) else value)
             )
         return shown
 
@@ -557,7 +543,7 @@ class _KeyedImport:
     def validate(self, instance: models.Model, stored: dict | None, skip=()) -> list[tuple[str, str]]:
         """The model's own rules, without a query per row: fields, clean(), locks (new and stored values).
 
-        Foreign keys are not checked by the model (a query each); the widgets resolved them from the
+        Foreign keys are not checked by the model (a query each); the readers resolved them from the
         loaded tables. `skip`: fields whose cells could not be read.
         """
         found: dict[str, list[str]] = {}
@@ -759,86 +745,3 @@ class _UnitsImport:
             column = self.header.get(field_name, self.header["name"])
             errors.extend((column, message) for message in messages)
         return errors
-
-
-# --- the admin's per-sheet import (django-import-export) ---------------------------------------------
-
-
-class SheetDataset(tablib.Dataset):
-    """A tablib Dataset of one sheet's raw rows that keeps what the engine needs (problem cells, offset)."""
-
-    def __init__(self, raw: RawSheet):
-        rows = [list(cells) for cells in raw.rows]
-        width = max((len(cells) for cells in rows), default=0)
-        super().__init__(*(cells + [""] * (width - len(cells)) for cells in rows), title=raw.name)
-        raw.rows = rows
-        self.raw_sheet = raw
-
-
-def sheet_dataset(data: bytes, sheet: Sheet | None) -> SheetDataset:
-    """The sheet of an uploaded file to import into one sheet's admin: the sheet of that name, else the first."""
-    book = open_workbook(data)
-    names = [name for name in book.sheet_names if name != INSTRUCTIONS_SHEET] or book.sheet_names
-    if not names:
-        raise WorkbookUnreadable("工作簿中没有工作表")
-    name = sheet.name if sheet is not None and sheet.name in names else names[0]
-    return SheetDataset(book.sheet(name))
-
-
-def raw_sheet_of(dataset, sheet: Sheet) -> RawSheet:
-    raw = getattr(dataset, "raw_sheet", None)
-    if raw is not None:
-        return raw
-    rows = ([list(dataset.headers)] if dataset.headers else []) + [list(row) for row in dataset]
-    return RawSheet(name=dataset.title or sheet.name, rows=rows)
-
-
-def as_import_export_result(outcome: ImportOutcome):
-    """The engine's outcome as the django-import-export Result the admin's import views expect."""
-    from import_export.results import Error, Result, RowResult
-
-    result = Result()
-    for sheet in outcome.sheets:
-        result.totals[RowResult.IMPORT_TYPE_NEW] += sheet.created
-        result.totals[RowResult.IMPORT_TYPE_UPDATE] += sheet.updated
-        result.totals[RowResult.IMPORT_TYPE_SKIP] += sheet.unchanged
-        result.totals[RowResult.IMPORT_TYPE_ERROR] += sheet.error_rows
-        result.total_rows += sheet.rows
-    for error in outcome.errors:
-        result.append_base_error(Error(ValueError(str(error))))
-    result.outcome = outcome
-    return result
-
-
-class DatabaseStorage:
-    """django-import-export's temporary storage kept in the database (youthwork.ImportUpload), so that
-    the confirmation may reach another server process than the preview.
-
-    An upload belongs to the user who sent it (`user`, given by the admin): only they can read or
-    remove it. For anyone else a token, even a valid one, reads as an expired upload."""
-
-    def __init__(self, user=None, **kwargs):
-        self.user = user
-        self.name = kwargs.get("name")
-        self.read_mode = kwargs.get("read_mode", "rb")
-        self.encoding = kwargs.get("encoding")
-
-    def _own(self):
-        if getattr(self.user, "pk", None) is None or not self.name:
-            return ImportUpload.objects.none()
-        return ImportUpload.objects.filter(token=self.name, user=self.user)
-
-    def save(self, data):
-        if getattr(self.user, "pk", None) is None:
-            raise ValueError("an upload needs the user who sent it")
-        upload = ImportUpload.store(data if isinstance(data, bytes) else data.encode(), file_name="", user=self.user)
-        self.name = upload.token
-
-    def read(self):
-        upload = self._own().first()
-        if upload is None:
-            raise WorkbookUnreadable("上传的文件已过期,请重新上传")
-        return bytes(upload.content)
-
-    def remove(self):
-        self._own().delete()

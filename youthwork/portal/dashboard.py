@@ -21,8 +21,8 @@ from django.utils import timezone
 from youthwork import access, formatting
 from youthwork import metrics as common_metrics
 from youthwork.areas import WorkAreaConfig, work_areas
-from youthwork.ledgers import Ledger, all_ledgers
-from youthwork.metrics import Figure
+from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
+from youthwork.metrics import Figure, FigureKind
 from youthwork.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError
 from youthwork.portal.charts import Series, bar_chart, column_chart
 
@@ -88,10 +88,11 @@ class KeyFigure:
 
     @property
     def label(self) -> str:
-        return self.figure.name + (f"({self.figure.unit})" if self.figure.unit and self.figure.kind == "count" else "")
+        counted = self.figure.unit and self.figure.kind == FigureKind.COUNT
+        return self.figure.name + (f"({self.figure.unit})" if counted else "")
 
     def _text(self, value) -> str:
-        return formatting.amount(value) if self.figure.kind == "amount" else formatting.count(value)
+        return formatting.amount(value) if self.figure.kind == FigureKind.AMOUNT else formatting.count(value)
 
     @property
     def text(self) -> str:
@@ -206,7 +207,7 @@ def amount_chart(area: WorkAreaConfig, ytd: Period, unit, year: str, labels: lis
 
 def _summary_field(ledger: Ledger) -> str:
     """The column that best names a record in a one-line list: its first free text, else its first choice."""
-    for kind in ("text", "choice"):
+    for kind in (ColumnKind.TEXT, ColumnKind.CHOICE):
         for column in ledger.columns:
             if column.kind == kind and column.name not in ledger.personal_fields and column.name != "note":
                 return column.name

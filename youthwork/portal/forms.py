@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from youthwork import access, actions
 from youthwork.fields import EARLIEST_DATE
-from youthwork.ledgers import Ledger
+from youthwork.ledgers import ColumnKind, Ledger
 from youthwork.models import Unit, Venue
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -106,7 +106,7 @@ class FilterForm(forms.Form):
             self.fields[name].error_messages["invalid"] = f"{self.fields[name].label}不是有效的日期"
         self.fields["q"].widget.attrs["placeholder"] = "、".join(search_labels) if search_labels else "关键词"
         for column in ledger.columns:
-            if column.kind == "choice":
+            if column.kind == ColumnKind.CHOICE:
                 self.fields[column.name] = forms.ChoiceField(
                     label=column.header,
                     required=False,
@@ -123,4 +123,4 @@ class FilterForm(forms.Form):
 
     @property
     def choice_names(self) -> list[str]:
-        return [c.name for c in self.ledger.columns if c.kind == "choice"]
+        return list(self.ledger.choice_fields)

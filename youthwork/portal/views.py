@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from youthwork import access, actions, history, privacy
 from youthwork.display import cells, format_amount, format_count
-from youthwork.ledgers import Ledger, get_ledger
+from youthwork.ledgers import ColumnKind, Ledger, get_ledger
 from youthwork.locks import covering_lock, lock_checker
 from youthwork.portal.forms import FilterForm, record_form_class
 
@@ -41,11 +41,11 @@ def ledger_or_404(slug: str) -> Ledger:
 
 def require(user, ledger: Ledger, action: str) -> None:
     if not user.has_perm(ledger.perm(action)):
-        raise PermissionDenied(f"您没有{ACTION_NAMES[action]}“{ledger.sheet_name}”记录的权限")
+        raise PermissionDenied(f"您没有{ACTION_NAMES[action]}“{ledger.name}”记录的权限")
 
 
 def _with_related(ledger: Ledger):
-    related = [c.name for c in ledger.columns if c.kind in ("unit", "venue")]
+    related = [c.name for c in ledger.columns if c.kind.related]
     return ledger.model.objects.select_related(*related)
 
 
@@ -145,7 +145,7 @@ def ledger_list(request, slug):
         text = None
         if column.name in totals:
             value = totals[column.name] or 0
-            text = format_amount(value) if column.kind == "amount" else format_count(value)
+            text = format_amount(value) if column.kind == ColumnKind.AMOUNT else format_count(value)
         total_cells.append({"column": column, "text": text})
     return render(
         request,
@@ -204,7 +204,7 @@ def _save_and_redirect(request, ledger: Ledger, form, verb: str):
     if form.instance.pk is not None and not form.has_changed():
         # Nothing to write, and nothing for the record's history (修改记录) to show.
         record = form.instance
-        messages.info(request, f"“{ledger.sheet_name}”记录没有改动:{record.unit} {record.date:%Y-%m-%d}")
+        messages.info(request, f"“{ledger.name}”记录没有改动:{record.unit} {record.date:%Y-%m-%d}")
         return redirect(_safe_next(request, _list_url(ledger)))
     try:
         with transaction.atomic():
@@ -213,10 +213,10 @@ def _save_and_redirect(request, ledger: Ledger, form, verb: str):
         # The form checked the natural key, but a second request (a double click, or a colleague at the
         # same moment) saved the same key in between. The database's own text, which can hold a
         # child's name, is neither shown nor logged.
-        key = ledger.natural_key
+        key = ledger.key
         form.add_error(None, form.instance.unique_error_message(ledger.model, key))
         return None
-    messages.success(request, f"已{verb}“{ledger.sheet_name}”记录:{record.unit} {record.date:%Y-%m-%d}")
+    messages.success(request, f"已{verb}“{ledger.name}”记录:{record.unit} {record.date:%Y-%m-%d}")
     if "_addanother" in request.POST:
         return redirect("portal:ledger_create", ledger.slug)
     return redirect(_safe_next(request, _list_url(ledger)))
@@ -293,7 +293,7 @@ def ledger_delete(request, slug, pk):
         except ValidationError as exc:
             context = _detail_context(request, ledger, record, exc.messages[0])
             return render(request, "portal/ledger_detail.html", context)
-        messages.success(request, f"已删除“{ledger.sheet_name}”记录:{label}")
+        messages.success(request, f"已删除“{ledger.name}”记录:{label}")
         return redirect(_safe_next(request, _list_url(ledger)))
     context = _detail_context(request, ledger, record, None, with_history=False)
     return render(request, "portal/ledger_delete.html", context)

@@ -4,11 +4,9 @@ The core (youthwork) checks the locks and writes every ledger record through you
 reads a report, so anything that freezes a period locks the portal, the admin and the import alike.
 """
 
-import ast
 import datetime as dt
 import html
 import importlib
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -19,7 +17,6 @@ from tests.factories import make_record, theme_day_form
 from tests.importing.workbooks import header, run_import, save, xlsx
 from youthwork.models import PeriodLock
 
-CORE = Path(__file__).resolve().parents[2] / "youthwork"
 # A submission's refusal, as issue 11 will word it; its owner here is a stand-in (the district unit itself).
 SUBMITTED = (
     "“甲区团委2023年第二季度团员数据”已报送,2023-04-01至2023-06-30的记录不能再修改;如需修改请联系市级管理员退回报送"
@@ -153,51 +150,3 @@ def test_who_wrote_a_record_is_kept_in_its_fields_and_history_whichever_way_it_w
     assert not ThemeDay.objects.exists()
     deleted = ThemeDay.history.get(history_type="-")
     assert deleted.history_user == cast.city_admin
-
-
-def _imported_modules(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("get_model", "import_module"):
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                found.add(node.args[0].value)
-    return found
-
-
-def test_the_core_imports_nothing_from_the_reports_app():
-    # The project's settings and root URLconf name every app; they wire the project, they are not the core.
-    wiring = {CORE / "settings.py", CORE / "urls.py"}
-    offenders = {
-        str(path.relative_to(CORE.parent)): sorted(
-            name for name in _imported_modules(path) if name.split(".")[0] == "reports"
-        )
-        for path in CORE.rglob("*.py")
-        if path not in wiring
-    }
-    assert {path: names for path, names in offenders.items() if names} == {}
-
-
-def test_the_core_imports_neither_the_admin_nor_the_portal():
-    # The core (models, registry, rules, locks, actions, importing, history, display, the management commands)
-    # sits below the pages: the admin (youthwork/admin/) and the portal (youthwork/portal/, its template
-    # tags) import it, never the other way. Wiring (settings, URLs, the AppConfig naming the admin site) is exempt.
-    def is_page_module(name: str) -> bool:
-        return name.startswith(("youthwork.admin", "youthwork.portal", "youthwork.templatetags"))
-
-    edges = {"settings.py", "urls.py", "wsgi.py", "apps.py"}
-    core = [
-        path
-        for path in CORE.rglob("*.py")
-        if path.parent.name not in ("admin", "portal", "templatetags", "migrations")
-        and not (path.parent == CORE and path.name in edges)
-    ]
-    assert any(path.name == "display.py" for path in core)  # the pages' formatting is the core's own
-    offenders = {
-        str(path.relative_to(CORE.parent)): sorted(name for name in _imported_modules(path) if is_page_module(name))
-        for path in core
-    }
-    assert {path: names for path, names in offenders.items() if names} == {}

@@ -6,12 +6,10 @@ import datetime as dt
 import itertools
 
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 
 from youthwork.ledgers import ColumnKind
 from youthwork.models import Unit, User, Venue
-from youthwork.roles import ADMIN, CLERK, LEADER, ROLES, sync_roles
+from youthwork.roles import ADMIN, CLERK, LEADER
 
 _seq = itertools.count(1)
 
@@ -64,12 +62,6 @@ def make_record(model, unit: Unit, date: dt.date = dt.date(2023, 5, 4), **fields
     record.full_clean()
     record.save()
     return record
-
-
-def restore_roles() -> None:
-    """Bring back the roles the migrations create, after a transactional test flushed them."""
-    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
-        sync_roles(MigrationLoader(connection).project_state().apps)
 
 
 class Cast:

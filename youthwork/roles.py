@@ -6,6 +6,7 @@ gets its permissions into the roles on an existing database without a migration 
 role may do is here; where it may do it is youthwork/access.py.
 """
 
+from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
@@ -43,9 +44,12 @@ _GRANTS = {
 def sync_roles(apps, schema_editor=None, using: str = DEFAULT_DB_ALIAS):
     """Create the permissions of every installed model, then give each role its grants (idempotent)."""
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # A migration's app configs have no models module, and create_permissions skips those; the real ones
+        # (a flush sends the real registry) keep theirs, or every later post_migrate would skip their app.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -70,10 +74,13 @@ def sync_roles(apps, schema_editor=None, using: str = DEFAULT_DB_ALIAS):
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, app_config=None, apps=None, using=DEFAULT_DB_ALIAS, **kwargs):
-    """post_migrate receiver: the roles' grants after every migrate (connected for the core app only, so once)."""
+def sync_roles_after_migrate(sender, app_config=None, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate receiver: the roles' grants after every migrate (connected for the core app only, so once).
+
+    migrate sends its project state's apps; flush sends none: the registry, as Django's own receivers assume.
+    """
     try:
         apps.get_model("auth", "Group")
-    except (AttributeError, LookupError):  # no app registry given, or auth is not installed
+    except LookupError:  # auth is not installed
         return
     sync_roles(apps, using=using)

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.factories import restore_roles
-
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -71,7 +69,6 @@ def chromium():
 @pytest.fixture
 def demo(live_server):
     """The demo city of `manage.py load_demo` behind a live server (the database is flushed after each test)."""
-    restore_roles()
     call_command("load_demo", stdout=io.StringIO())
     return live_server
 

@@ -85,3 +85,12 @@ def test_a_database_migrated_before_the_ledger_existed_gives_the_roles_its_permi
     assert _granted(CLERK) == codenames("add", "change", "delete_own", "view")
     assert _granted(ADMIN) == codenames("add", "change", "delete", "view", "import", "export")
     assert _granted(LEADER) == codenames("view")
+
+
+def test_the_roles_and_their_grants_come_back_after_every_flush(transactional_db):
+    # flush (between transactional tests, on a scratch database) empties the tables and sends post_migrate
+    # like migrate: each time, the roles are made again with their grants.
+    for _flush in range(2):
+        call_command("flush", interactive=False, verbosity=0)
+        assert set(Group.objects.values_list("name", flat=True)) == {CLERK, ADMIN, LEADER}
+        assert _granted(LEADER) == {"view_volunteertraining"}

@@ -19,7 +19,7 @@ from django.test import Client
 from activities.models import OnlineLesson
 from reports import builder
 from reports.models import WorkReport
-from tests.factories import Cast, make_record, restore_roles
+from tests.factories import Cast, make_record
 from tests.importing.workbooks import header, xlsx
 from youthwork.importing import engine as importing
 
@@ -38,7 +38,7 @@ PATIENCE = 60  # seconds to wait for the other side to reach the lock before the
 
 @pytest.fixture
 def cast(transactional_db):
-    restore_roles()  # an earlier transactional test flushed the roles the migrations made
+    # An earlier transactional test flushed the tables; the flush's post_migrate synced the roles again.
     return Cast()
 
 

@@ -74,6 +74,15 @@ def scope(queryset: models.QuerySet, user, unit_field: str = "unit") -> models.Q
     return queryset.filter(**{lookup: user.unit.path})
 
 
+def scope_by_units(queryset: models.QuerySet, user, unit_field: str = "unit") -> models.QuerySet:
+    """`scope` written as "unit IN (the visible units' ids)" (one query for the ids), so that an index that
+    starts with the unit column serves it; users who see everything get the queryset as it is, which
+    an index on the ordered or aggregated column serves."""
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(**{f"{unit_field}__in": list(visible_units(user).values_list("pk", flat=True))})
+
+
 def scope_users(queryset: models.QuerySet[User], user) -> models.QuerySet[User]:
     """Users a user may manage: superusers manage all; others the users of their subtree, never superusers."""
     if user.is_superuser:

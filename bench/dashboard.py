@@ -100,7 +100,7 @@ def measure(client: Client, url: str, *, first: bool, runs: int) -> tuple[float,
 
 
 def machine() -> str:
-    version = connection.cursor().connection.server_version if connection.vendor == "postgresql" else ""
+    version = connection.pg_version if connection.vendor == "postgresql" else ""
     database = f"{connection.vendor} {version}".strip()
     return f"{platform.node()}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, {database}"
 

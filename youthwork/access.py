@@ -74,13 +74,18 @@ def scope(queryset: models.QuerySet, user, unit_field: str = "unit") -> models.Q
     return queryset.filter(**{lookup: user.unit.path})
 
 
-def scope_by_units(queryset: models.QuerySet, user, unit_field: str = "unit") -> models.QuerySet:
-    """`scope` written as "unit IN (the visible units' ids)" (one query for the ids), so that an index that
-    starts with the unit column serves it; users who see everything get the queryset as it is, which
-    an index on the ordered or aggregated column serves."""
+def visible_unit_ids(user) -> list[int] | None:
+    """The ids of the units whose records the user may see (one query); None for users who see everything."""
     if sees_everything(user):
-        return queryset
-    return queryset.filter(**{f"{unit_field}__in": list(visible_units(user).values_list("pk", flat=True))})
+        return None
+    return list(visible_units(user).values_list("pk", flat=True))
+
+
+def scope_by_ids(queryset: models.QuerySet, unit_ids: list[int] | None, unit_field: str = "unit") -> models.QuerySet:
+    """`scope` with the user's `visible_unit_ids`, written as "unit IN (ids)" so that an index that starts
+    with the unit column serves it; everything (None) is the queryset as it is, which an index on the
+    ordered or aggregated column serves."""
+    return queryset if unit_ids is None else queryset.filter(**{f"{unit_field}__in": unit_ids})
 
 
 def scope_users(queryset: models.QuerySet[User], user) -> models.QuerySet[User]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -55,15 +56,16 @@ def selected_period(request) -> tuple[Period, str | None]:
     return period, None
 
 
-def record_span(user) -> tuple[dt.date, dt.date] | None:
-    """The earliest and the latest date of the records in the user's scope (None: no record), in one query.
+def record_span(unit_ids: list[int] | None) -> tuple[dt.date, dt.date] | None:
+    """The earliest and the latest date of the records in the user's scope (access.visible_unit_ids; None:
+    no record), in one query.
 
     Each ledger's MIN and MAX are read from an index (on the date, or on unit and date for a scope
     below the city), never by scanning the ledger. A record stored before the date rule (dated 0354 by
     a mistyped 2023.5.4) is left out, so only quarters a user could ask for are offered.
     """
     parts = [
-        access.scope_by_units(ledger.model.objects.all(), user)
+        access.scope_by_ids(ledger.model.objects.all(), unit_ids)
         .filter(date__gte=dt.date(FIRST_YEAR, 1, 1), date__lte=dt.date(LAST_YEAR, 12, 31))
         .order_by()
         .annotate(_all=Value(1))
@@ -270,14 +272,15 @@ def _summary_field(ledger: Ledger) -> str:
     return "note"
 
 
-def latest_rows(user, ledgers: list[Ledger], limit: int = LATEST) -> list[tuple]:
+def latest_rows(unit_ids: list[int] | None, ledgers: list[Ledger], limit: int = LATEST) -> list[tuple]:
     """(slug, pk, date, created_at, unit name, summary) of the records most recently entered in the ledgers,
-    in the user's scope: each ledger's newest `limit` (read from an index on created_at), merged.
+    in the user's scope (access.visible_unit_ids): each ledger's newest `limit` (read from an index on
+    created_at), merged.
 
     One UNION query where the database takes a LIMIT in each part (PostgreSQL), else one per ledger.
     """
     parts = [
-        access.scope_by_units(ledger.model.objects.all(), user)
+        access.scope_by_ids(ledger.model.objects.all(), unit_ids)
         .annotate(
             slug=Value(ledger.slug, output_field=CharField()),
             summary=Cast(F(_summary_field(ledger)), CharField()),
@@ -318,9 +321,10 @@ def scope_data(user, unit, period: Period, ledgers: list[Ledger]) -> dict:
 
     The scope is the user's home unit's subtree (everything, for the city), so its key is that unit's.
     """
+    unit_ids = cache(lambda: access.visible_unit_ids(user))  # read once, and only if something is computed
     entries = {
-        "span": lambda: record_span(user),
-        f"latest:{','.join(ledger.slug for ledger in ledgers)}": lambda: latest_rows(user, ledgers),
+        "span": lambda: record_span(unit_ids()),
+        f"latest:{','.join(ledger.slug for ledger in ledgers)}": lambda: latest_rows(unit_ids(), ledgers),
     }
     if unit is not None:
         entries[f"dashboard:{period.code}"] = lambda: dashboard_figures(period, unit)

@@ -28,12 +28,16 @@ class Outputs:
 
 
 def build_outputs(period: Period, unit: Unit, report=None, text: ReportText | None = None) -> Outputs:
-    """Everything a report produces from the current data: figures, document, .docx and .xlsx bytes."""
-    figures = report_figures.collect(period, unit)
+    """Everything a report produces from the current data: figures, document, .docx and .xlsx bytes.
+
+    The figures are computed afresh, not read from the cache: 定稿 stores what it reads here under the
+    locks it holds (reports.models.WorkReport.finalise).
+    """
+    figures = report_figures.compute(period, unit)
     if report is not None:
         text = text_of(report)
     document = build(period, unit, text, figures)
-    annex = build_annex(period, unit, figures)
+    annex = build_annex(period, unit, figures, report_figures.compute_by_unit(period, unit))
     return Outputs(figures=_jsonable(figures), document=document, docx=docx.render(document), xlsx=xlsx.render(annex))
 
 
@@ -67,9 +71,11 @@ def build_file(period: Period, unit: Unit, fmt: str) -> tuple[bytes, list[str]]:
     notes = []
     if report is not None and report.is_final:
         notes.append(f"注意:“{report}”已定稿,这里按当前数据重新生成;定稿时的文件请在报告页面下载")
-    figures = report_figures.collect(period, unit)
+    # The figures the preview showed, from the cache unless the data changed since (reports.figures).
     if fmt == "xlsx":
-        return xlsx.render(build_annex(period, unit, figures)), notes
+        figures, by_unit = report_figures.collect_with_annex(period, unit)
+        return xlsx.render(build_annex(period, unit, figures, by_unit)), notes
+    figures = report_figures.collect(period, unit)
     document = build(period, unit, text_of(report) if report else None, figures)
     if fmt == "docx":
         return docx.render(document), notes

@@ -206,14 +206,14 @@ def _annex_kind(figure) -> FigureKind:
     return FigureKind.TEXT if figure.kind == FigureKind.DOCUMENTS else figure.kind
 
 
-def build_annex(period: Period, unit: Unit, figures: dict | None = None) -> Annex:
+def build_annex(period: Period, unit: Unit, figures: dict | None = None, by_unit: dict | None = None) -> Annex:
     """The Excel annex: per work area (and venues) one row per direct child unit, 本级 and 合计.
 
     The 合计 row is the report's own figures (computed over the whole scope); the rows are the same
-    figures computed per child unit.
+    figures computed per child unit (`by_unit`, reports.figures.collect_by_unit's, read if not given).
     """
     figures = figures if figures is not None else report_figures.collect(period, unit)
-    by_unit = report_figures.collect_by_unit(period, unit)
+    by_unit = by_unit if by_unit is not None else report_figures.collect_by_unit(period, unit)
     sheets = []
     keys = [*report_figures.areas(), report_figures.VENUES]
     for key in keys:

@@ -15,13 +15,19 @@ with DjangoJSONEncoder) that the narrative templates read:
 `collect_by_unit(period, unit)` returns the same area and venue figures per direct child unit
 (plus the unit's own records as 本级) for the Excel annex; its totals are `collect`'s figures, computed
 over the whole scope rather than added up, so distinct counts (students aided, schools) stay right.
+
+Both are computed together once per (unit, period) and then read from the cache until a write changes
+the unit's scope (youthwork.figure_cache): the preview, the Word file and the Excel annex of a report
+share one build of its figures. `compute` and `compute_by_unit` compute them afresh (定稿 does, under
+its locks).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from types import ModuleType
 
-from youthwork import metrics
+from youthwork import figure_cache, metrics
 from youthwork.areas import work_area, work_areas
 from youthwork.models import Unit
 from youthwork.periods import Period
@@ -83,7 +89,31 @@ def _period(period: Period) -> dict:
 
 
 def collect(period: Period, unit: Unit) -> dict:
-    """Every figure of the report of `unit` (with its descendants) for `period`."""
+    """Every figure of the report of `unit` (with its descendants) for `period` (cached: see the module)."""
+    return collect_with_annex(period, unit)[0]
+
+
+def collect_by_unit(period: Period, unit: Unit) -> dict:
+    """The figures per direct child unit for the annex (cached: see the module; `compute_by_unit`)."""
+    return collect_with_annex(period, unit)[1]
+
+
+def collect_with_annex(period: Period, unit: Unit) -> tuple[dict, dict]:
+    """`collect` and `collect_by_unit`: one build of a report's figures, for its preview, Word file and annex.
+
+    Built together (and cached as one entry), so whichever of the three is asked for first builds what
+    the other two read.
+    """
+    key = f"report:{period.code}"
+    return figure_cache.cached(unit, {key: partial(_build, period, unit)}, sources=(__name__,))[key]
+
+
+def _build(period: Period, unit: Unit) -> tuple[dict, dict]:
+    return compute(period, unit), compute_by_unit(period, unit)
+
+
+def compute(period: Period, unit: Unit) -> dict:
+    """Every figure of the report of `unit` (with its descendants) for `period`, computed from the ledgers."""
     previous = period.previous()
     counts = metrics.record_counts(period, unit)
     kids = metrics.children(unit)
@@ -110,7 +140,7 @@ def collect(period: Period, unit: Unit) -> dict:
     return figures
 
 
-def collect_by_unit(period: Period, unit: Unit) -> dict:
+def compute_by_unit(period: Period, unit: Unit) -> dict:
     """The figures per direct child unit for the annex: {"rows": [...], key: {bucket: figures}}.
 
     rows: [{"key": bucket path, "name": str}] — 本级 first, then the direct children in tree order.

@@ -74,6 +74,20 @@ def scope(queryset: models.QuerySet, user, unit_field: str = "unit") -> models.Q
     return queryset.filter(**{lookup: user.unit.path})
 
 
+def visible_unit_ids(user) -> list[int] | None:
+    """The ids of the units whose records the user may see (one query); None for users who see everything."""
+    if sees_everything(user):
+        return None
+    return list(visible_units(user).values_list("pk", flat=True))
+
+
+def scope_by_ids(queryset: models.QuerySet, unit_ids: list[int] | None, unit_field: str = "unit") -> models.QuerySet:
+    """`scope` with the user's `visible_unit_ids`, written as "unit IN (ids)" so that an index that starts
+    with the unit column serves it; everything (None) is the queryset as it is, which an index on the
+    ordered or aggregated column serves."""
+    return queryset if unit_ids is None else queryset.filter(**{f"{unit_field}__in": unit_ids})
+
+
 def scope_users(queryset: models.QuerySet[User], user) -> models.QuerySet[User]:
     """Users a user may manage: superusers manage all; others the users of their subtree, never superusers."""
     if user.is_superuser:

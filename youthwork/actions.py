@@ -7,6 +7,11 @@ units' row locks, in the write's own transaction (youthwork.locks): one record's
 ask LedgerRecord.guard(); a bulk delete asks once for every record it removes; the importer holds the
 units of its sheet and checks each row with one preloaded lock_checker() before it writes in bulk.
 A refused write raises ValidationError (one record) or returns the lock's reason (many records).
+
+Every write also gives new data versions to the units whose figures it changes, in its transaction
+(youthwork.versions): the cached dashboard and report figures of those units' scopes are then computed
+again. A write that does not go through these functions nor a model's save()/delete() (the undo of an
+import, a bulk fix) calls youthwork.versions.bump itself, or `bump_places(...)` here.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from simple_history.utils import bulk_update_with_history
 from youthwork.history import bulk_create_recorded
 from youthwork.locks import guard_write
 from youthwork.models import LedgerRecord
+from youthwork.versions import bump_places, places, places_of
 
 
 def stamp(record, user, *, now: dt.datetime | None = None) -> None:
@@ -65,12 +71,15 @@ def delete_many(queryset, user, *, reason: str = "") -> str | None:
         collector = Collector(using=router.db_for_write(queryset.model), origin=queryset)
         collector.collect(records)
         collector.delete()
+        bump_places(places_of(records))
     return None
 
 
 def write_batch(model, creates, updates, update_fields, *, user, reason: str, date: dt.datetime) -> None:
     """The importer's bulk write: new and changed rows (stamped with `stamp`, checked by the caller under
-    the units' locks), each with its history row in bulk (user, reason and date of the whole import)."""
+    the units' locks), each with its history row in bulk (user, reason and date of the whole import);
+    then new data versions for the units the rows were and are in."""
+    stored = places(model._default_manager.filter(pk__in=[obj.pk for obj in updates])) if updates else (set(), set())
     if creates:
         bulk_create_recorded(creates, model, user=user, reason=reason, date=date)
     if updates:
@@ -83,3 +92,4 @@ def write_batch(model, creates, updates, update_fields, *, user, reason: str, da
             default_change_reason=reason,
             default_date=date,
         )
+    bump_places(stored, places_of([*creates, *updates]))

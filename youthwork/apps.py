@@ -14,6 +14,15 @@ class YouthworkConfig(AppConfig):
         # After Django's own permissions (this app comes after auth in INSTALLED_APPS): the roles get
         # the permissions of every model, also of a ledger added since the database was first migrated.
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="youthwork.sync_roles")
+        # The database cache's table (settings.CACHES) exists after `migrate` alone, whatever its name.
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="youthwork.create_cache_table")
+
+
+def create_cache_table(using="default", verbosity=1, **kwargs) -> None:
+    """Create the table of every database cache of settings.CACHES that lacks it (Django's createcachetable)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=1 if verbosity > 1 else 0)
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 
 from youthwork.ledgers import all_ledgers
+from youthwork.versions import names_venue
 
 LockCheck = Callable[[object, dt.date], "str | None"]
 
@@ -110,38 +111,54 @@ def freeze(unit) -> None:
     list(_units().filter(path__startswith=unit.path).order_by("pk").select_for_update().values_list("pk"))
 
 
-def hold_places(unit_ids: Iterable[int | None], records=None) -> dict:
-    """Lock the given units and the units of `records` (a queryset of ledger records) as they stand.
+def hold_places(unit_ids: Iterable[int | None], records=None, venues: Iterable[int | None] = ()) -> dict:
+    """Lock the given units, the units of `records` (a queryset of ledger records) as they stand, and the
+    units of the venues the write names (ids) or the records name.
 
     A record's unit and date change only under its unit's lock, so once every unit the records name
     is held, their places cannot change before the transaction ends; units they name after a
-    concurrent write are locked too (re-read until nothing new). Returns the locked units by id.
+    concurrent write are locked too (re-read until nothing new). A venue moves only under its units'
+    locks (guard_venue) in the same way. The venues' units are held because the write changes their
+    figures (a venue is 使用 when a record names it) and gives them a new data version (youthwork.versions)
+    at its end: held here, with the rest in id order, that update waits for no one. Returns the locked
+    units by id.
     """
     held: dict = {}
     asked: set[int] = set()
     wanted = {pk for pk in unit_ids if pk is not None}
+    venue_ids = {pk for pk in venues if pk is not None}
+    with_venues = records is not None and names_venue(records.model)
     while True:
-        if records is not None:
+        if with_venues:
+            for unit_id, venue_unit_id in records.order_by().values_list("unit_id", "venue__unit_id").distinct():
+                wanted |= {unit_id, venue_unit_id} - {None}
+        elif records is not None:
             wanted |= set(records.order_by().values_list("unit_id", flat=True).distinct())
+        if venue_ids:
+            venue_units = apps.get_model("youthwork", "Venue").objects.filter(pk__in=venue_ids)
+            wanted |= set(venue_units.values_list("unit_id", flat=True))
         wanted -= asked
         if not wanted:
             return held
         held.update(hold(wanted))
         asked |= wanted
         wanted = set()
-        if records is None:
+        if records is None and not venue_ids:
             return held
 
 
-def guard_write(places: Iterable[tuple[int | None, dt.date | None]] = (), records=None) -> str | None:
+def guard_write(
+    places: Iterable[tuple[int | None, dt.date | None]] = (), records=None, venues: Iterable[int | None] = ()
+) -> str | None:
     """Lock the units of the write, then ask the period locks: the lock's reason, or None.
 
     `places`: (unit id, date) of what will be written; `records`: the stored records the write
-    changes or deletes (a queryset; their places are read after their units are locked). Call it
+    changes or deletes (a queryset; their places are read after their units are locked); `venues`:
+    the venues (ids) the written records name, whose units are held too (see hold_places). Call it
     inside the write's transaction, before writing; the answer holds until the transaction commits.
     """
     places = [(unit_id, date) for unit_id, date in places if unit_id is not None and date is not None]
-    units = hold_places([unit_id for unit_id, _date in places], records)
+    units = hold_places([unit_id for unit_id, _date in places], records, venues)
     if records is not None:
         places = [*records.order_by().values_list("unit_id", "date").distinct(), *places]
     check = lock_checker()

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from youthwork.fields import LedgerDateField, NameField, NoteField
 from youthwork.ledgers import register_sheet
 from youthwork.locks import guard_move, guard_venue, guard_write, lock_checker
+from youthwork.versions import bump_places, new_version, places, places_of
 
 PATH_STEP = 7  # each unit adds "0000042/" to the materialised path
 
@@ -65,9 +66,11 @@ class Unit(models.Model):
     )
     # Materialised path of zero-padded ids ("0000001/0000004/"): a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # Changes with every write the figures of the unit's scope read (youthwork.versions); keys cached figures.
+    data_version = models.BigIntegerField("数据版本", default=0, editable=False)
 
-    # The path is derived from the parent (and written after the row by save()), so it is not recorded.
-    history = History(excluded_fields=["path"])
+    # The path is derived from the parent (and written after the row by save()); the data version is not data.
+    history = History(excluded_fields=["path", "data_version"])
 
     class Meta:
         verbose_name = "组织单位"
@@ -131,6 +134,11 @@ class Unit(models.Model):
     @transaction.atomic
     def save(self, *args, **kwargs):
         self.code = (self.code or "").strip() or None
+        # Every save is a new version of what the unit's figures read (its name, type, place in the tree),
+        # written with the row: also when this instance was read before another write bumped the unit.
+        self.data_version = new_version()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "data_version"}
         old_path = self.path
         if self.pk and old_path and self._own_path() != old_path and (message := self._move_refused()):
             raise ValidationError({"parent": message})
@@ -197,6 +205,8 @@ class GuardedWrites(models.Model):
     `guard(deleting=...)` locks the rows it needs (youthwork.locks) and answers why the write may not
     happen (a PeriodLock froze what it would change), or None. Forms and the importer ask the same
     in clean(); save() and delete() ask again, so a shell, a script or a future API is refused too.
+    Then they write, and give new data versions to the units whose figures the write changed, as stored
+    and as written (youthwork.versions), in the same transaction.
     """
 
     class Meta:
@@ -209,13 +219,24 @@ class GuardedWrites(models.Model):
         with transaction.atomic():
             if message := self.guard():
                 raise ValidationError(message)
+            stored = self._stored_places()
             super().save(*args, **kwargs)
+            bump_places(stored, places_of([self]))
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             if message := self.guard(deleting=True):
                 raise ValidationError(message)
-            return super().delete(*args, **kwargs)
+            stored = self._stored_places()
+            deleted = super().delete(*args, **kwargs)
+            bump_places(stored)
+            return deleted
+
+    def _stored_places(self) -> tuple[set[int], set[int]]:
+        """The units and venues the stored row counts in (read under the units' locks the guard took)."""
+        if self.pk is None:
+            return set(), set()
+        return places(type(self)._default_manager.filter(pk=self.pk))
 
 
 @register_sheet(columns=("name", "unit", "venue_type", "opened_on", "provides_lodging", "note"), key=("unit", "name"))
@@ -380,8 +401,9 @@ class LedgerRecord(GuardedWrites):
         定稿 running at the same time either counts the write or makes it refuse (youthwork.locks).
         """
         stored = type(self)._default_manager.filter(pk=self.pk) if self.pk else None
+        venues = [getattr(self, "venue_id", None)] if not deleting else []
         with transaction.atomic():
-            return guard_write([(self.unit_id, self.date)], stored)
+            return guard_write([(self.unit_id, self.date)], stored, venues)
 
     def clean(self):
         super().clean()

@@ -151,6 +151,23 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 
+# The cache of the dashboard's and the report's figures (youthwork/figure_cache.py). By default a table of the
+# database (created by `migrate`), so that every app server shares it and no other service is needed; any of
+# Django's cache backends may replace it, e.g. DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
+# with DJANGO_CACHE_LOCATION=redis://127.0.0.1:6379/1 (needs the redis package). Entries never go stale (their
+# keys carry the data's versions); unused ones expire after DJANGO_CACHE_TIMEOUT seconds or are culled beyond
+# DJANGO_CACHE_MAX_ENTRIES.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "").strip() or "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "").strip() or "youthwork_cache",
+        "TIMEOUT": env_int("DJANGO_CACHE_TIMEOUT", 7 * 24 * 3600),
+    }
+}
+if CACHES["default"]["BACKEND"].endswith(("DatabaseCache", "LocMemCache", "FileBasedCache")):
+    # Django's backends that keep the entries themselves cull them (Redis and memcached pass OPTIONS to their client).
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 20000)}
+
 # Workbook import and export (youthwork/importing/): a file larger than this is refused.
 IMPORT_MAX_MEGABYTES = int(os.environ.get("IMPORT_MAX_MEGABYTES", "10"))
 # What an upload may hold, measured from its zip and XML before a reader parses it (youthwork/spreadsheets.py,

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
-from youthwork import access, actions, privacy
+from youthwork import access, actions, privacy, versions
 from youthwork.admin.history import HistoryAdmin
 from youthwork.admin.importing import SheetImportExportMixin
 from youthwork.admin.lookups import GuardedChangeListAdmin
@@ -215,7 +215,9 @@ class VenueAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
                 if message := venue.guard(deleting=True):
                     self.message_user(request, message, level="error")
                     return
+            units = versions.places(queryset)
             super().delete_queryset(request, queryset)
+            versions.bump_places(units)  # the figures of the venues' units change
 
 
 @admin.register(User)

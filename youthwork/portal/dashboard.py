@@ -3,22 +3,29 @@
 Every figure comes from the work areas' metrics modules (each area's metrics.py, as its WorkAreaConfig
 declares it, and youthwork/metrics.py), the same functions the report is built from,
 so the dashboard and the report never disagree. This module only chooses what to show and lays it
-out; the one query of its own lists the quarters that have records, for the period switcher.
+out; its own queries find the span of quarters that have records (for the period switcher) and the
+latest records, each with an index (the earliest and latest date, the newest rows of each ledger).
+
+What it shows of a scope (the figures of a quarter, the quarters with records, the latest records) is
+computed once and then read from the cache until a write changes the scope (youthwork.figure_cache):
+a second look at the same quarter reads a handful of rows, however many records there are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast, ExtractQuarter, ExtractYear
+from django.db import connection
+from django.db.models import CharField, F, Max, Min, Value
+from django.db.models.functions import Cast
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from youthwork import access, formatting
+from youthwork import access, figure_cache, formatting
 from youthwork import metrics as common_metrics
 from youthwork.areas import WorkAreaConfig, work_areas
 from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
@@ -49,27 +56,41 @@ def selected_period(request) -> tuple[Period, str | None]:
     return period, None
 
 
-def quarters_with_records(user) -> list[Period]:
-    """The quarters in which the user's scope has any record, newest first (one UNION query)."""
+def record_span(unit_ids: list[int] | None) -> tuple[dt.date, dt.date] | None:
+    """The earliest and the latest date of the records in the user's scope (access.visible_unit_ids; None:
+    no record), in one query.
+
+    Each ledger's MIN and MAX are read from an index (on the date, or on unit and date for a scope
+    below the city), never by scanning the ledger. A record stored before the date rule (dated 0354 by
+    a mistyped 2023.5.4) is left out, so only quarters a user could ask for are offered.
+    """
     parts = [
-        access.scope(ledger.model.objects.all(), user)
+        access.scope_by_ids(ledger.model.objects.all(), unit_ids)
+        .filter(date__gte=dt.date(FIRST_YEAR, 1, 1), date__lte=dt.date(LAST_YEAR, 12, 31))
         .order_by()
-        .annotate(_year=ExtractYear("date"), _quarter=ExtractQuarter("date"))
-        .values_list("_year", "_quarter")
-        .distinct()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(first=Min("date"), last=Max("date"))
+        .values_list("first", "last")
         for ledger in all_ledgers()
     ]
-    found = set(parts[0].union(*parts[1:])) if parts else set()
-    # A record stored before the date rule (dated 0354 by a mistyped 2023.5.4) must not take the page down:
-    # only quarters a user could ask for are offered.
-    return sorted(
-        (
-            Period.quarter_of(dt.date(year, 3 * quarter - 2, 1))
-            for year, quarter in found
-            if year is not None and FIRST_YEAR <= year <= LAST_YEAR
-        ),
-        reverse=True,
-    )
+    if not parts:
+        return None
+    rows = [row for row in parts[0].union(*parts[1:], all=True) if row[0] is not None]
+    if not rows:
+        return None
+    return min(first for first, _last in rows), max(last for _first, last in rows)
+
+
+def quarters_with_records(span: tuple[dt.date, dt.date] | None) -> list[Period]:
+    """The quarters from the one of the earliest record to the one of the latest, newest first."""
+    if span is None:
+        return []
+    quarters, quarter = [], Period.quarter_of(span[0])
+    while quarter.start <= span[1]:
+        quarters.append(quarter)
+        quarter = Period.quarter_of(quarter.end + dt.timedelta(days=1))
+    return quarters[::-1]
 
 
 def period_choices(period: Period, with_records: list[Period]) -> list[Period]:
@@ -128,14 +149,45 @@ class AreaSummary:
         return "up" if self.records > self.records_before else "down" if self.records < self.records_before else "same"
 
 
-def area_summaries(period: Period, unit, user, rows_now, rows_before) -> list[AreaSummary]:
-    previous = period.previous()
-    summaries = []
+def dashboard_figures(period: Period, unit) -> dict:
+    """Every figure the dashboard shows of the unit's scope for the quarter, as plain data (what is cached).
+
+    {"rows_now", "rows_before": records per direct child unit and area (activity_by_area, with each
+    unit as {"pk", "name"}), "areas": {app label: {"now", "before": key figures, "monthly": 今年以来 by
+    month, "amounts": the area's monthly amounts, if it declares a chart of them}}}.
+    """
+    previous, ytd = period.previous(), period.year_to_date()
+    areas = {}
     for area in work_areas():
-        module, name = area.metrics, area.title
-        by_key = {figure.key: figure for figure in module.FIGURES}
+        module = area.metrics
         now = module.compute(period, unit)[unit.path]
         before = module.compute(previous, unit)[unit.path]
+        entry = {
+            "now": {key: now[key] for key in area.key_figures},
+            "before": {key: before[key] for key in area.key_figures},
+            "monthly": module.monthly(ytd, unit),
+        }
+        if area.amount_chart:
+            entry["amounts"] = getattr(module, area.amount_chart[1])(ytd, unit)
+        areas[area.label] = entry
+    return {
+        "rows_now": _plain_rows(common_metrics.activity_by_area(period, unit)),
+        "rows_before": _plain_rows(common_metrics.activity_by_area(previous, unit)),
+        "areas": areas,
+    }
+
+
+def _plain_rows(rows: list[dict]) -> list[dict]:
+    """activity_by_area's rows with each unit as {"pk", "name"}, to be cached."""
+    return [{**row, "unit": row["unit"] and {"pk": row["unit"].pk, "name": row["unit"].name}} for row in rows]
+
+
+def area_summaries(figures: dict, user) -> list[AreaSummary]:
+    rows_now, rows_before = figures["rows_now"], figures["rows_before"]
+    summaries = []
+    for area in work_areas():
+        name, values = area.title, figures["areas"][area.label]
+        by_key = {figure.key: figure for figure in area.metrics.FIGURES}
         summaries.append(
             AreaSummary(
                 area=area,
@@ -143,7 +195,7 @@ def area_summaries(period: Period, unit, user, rows_now, rows_before) -> list[Ar
                 color=area.colour,
                 records=sum(row["areas"].get(name, 0) for row in rows_now),
                 records_before=sum(row["areas"].get(name, 0) for row in rows_before),
-                figures=[KeyFigure(by_key[key], now[key], before[key]) for key in area.key_figures],
+                figures=[KeyFigure(by_key[key], values["now"][key], values["before"][key]) for key in area.key_figures],
                 ledgers=[
                     ledger
                     for ledger in all_ledgers()
@@ -154,6 +206,12 @@ def area_summaries(period: Period, unit, user, rows_now, rows_before) -> list[Ar
     return summaries
 
 
+def pending_units(summaries: list[AreaSummary], rows_now: list[dict]) -> list[tuple[AreaSummary, list[dict]]]:
+    """待报送: for each area, the direct child units without a record of it in the quarter."""
+    children = [row for row in rows_now if row["unit"] is not None]
+    return [(s, [row["unit"] for row in children if not row["areas"].get(s.name)]) for s in summaries]
+
+
 # -------------------------------------------------------------------------------------------- charts
 
 
@@ -161,10 +219,10 @@ def _month_label(month: str) -> str:
     return f"{int(month[5:])}月"
 
 
-def charts(period: Period, unit, summaries: list[AreaSummary], rows_now: list[dict]) -> dict:
+def charts(period: Period, summaries: list[AreaSummary], figures: dict) -> dict:
     """The dashboard's charts: 今年以来 month by month (the quarter highlighted), and the quarter by area and unit."""
-    ytd = period.year_to_date()
-    monthly = {s.name: s.area.metrics.monthly(ytd, unit) for s in summaries}
+    rows_now = figures["rows_now"]
+    monthly = {s.name: figures["areas"][s.area.label]["monthly"] for s in summaries}
     months = [row["month"] for row in next(iter(monthly.values()), [])]
     labels = [_month_label(month) for month in months]
     quarter = [i for i, month in enumerate(months) if dt.date.fromisoformat(f"{month}-01") in period]
@@ -176,7 +234,9 @@ def charts(period: Period, unit, summaries: list[AreaSummary], rows_now: list[di
     return {
         "records": column_chart(f"{year}各月台账记录(条)", labels, records, formatting.count, highlight=quarter),
         "people": column_chart(f"{year}各月参与人次", labels, people, formatting.count, highlight=quarter),
-        "funds": amount_chart(amounts, ytd, unit, year, labels, quarter) if amounts else None,
+        "funds": amount_chart(amounts, figures["areas"][amounts.label]["amounts"], year, labels, quarter)
+        if amounts
+        else None,
         "areas": bar_chart(
             "本季度各工作领域活动(条)",
             [s.name for s in summaries],
@@ -194,10 +254,9 @@ def charts(period: Period, unit, summaries: list[AreaSummary], rows_now: list[di
     }
 
 
-def amount_chart(area: WorkAreaConfig, ytd: Period, unit, year: str, labels: list[str], quarter: list[int]):
+def amount_chart(area: WorkAreaConfig, amounts: list[dict], year: str, labels: list[str], quarter: list[int]):
     """The monthly amounts an area declares (关心关爱: 募集资金), as a column chart."""
-    label, function = area.amount_chart
-    amounts = getattr(area.metrics, function)(ytd, unit)
+    label, _function = area.amount_chart
     series = [Series(label, [row["amount"] for row in amounts], FUNDS_COLOR)]
     return column_chart(f"{year}各月{label}(元)", labels, series, formatting.amount, highlight=quarter)
 
@@ -214,40 +273,66 @@ def _summary_field(ledger: Ledger) -> str:
     return "note"
 
 
-def latest_records(user, limit: int = LATEST) -> list[dict]:
-    """The records most recently entered in any ledger the user may view, in one UNION query."""
-    ledgers = [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("view"))]
-    if not ledgers:
-        return []
+def latest_rows(unit_ids: list[int] | None, ledgers: list[Ledger], limit: int = LATEST) -> list[tuple]:
+    """(slug, pk, date, created_at, unit name, summary) of the records most recently entered in the ledgers,
+    in the user's scope (access.visible_unit_ids): each ledger's newest `limit` (read from an index on
+    created_at), merged.
+
+    One UNION query where the database takes a LIMIT in each part (PostgreSQL), else one per ledger.
+    """
     parts = [
-        access.scope(ledger.model.objects.all(), user)
-        .order_by()
+        access.scope_by_ids(ledger.model.objects.all(), unit_ids)
         .annotate(
             slug=Value(ledger.slug, output_field=CharField()),
             summary=Cast(F(_summary_field(ledger)), CharField()),
             unit_name=F("unit__name"),
         )
-        .values_list("slug", "pk", "date", "created_at", "unit_name", "summary")
+        .order_by("-created_at", "-pk")
+        .values_list("slug", "pk", "date", "created_at", "unit_name", "summary")[:limit]
         for ledger in ledgers
     ]
-    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True))
+    else:
+        rows = [row for part in parts for row in part]
+    return sorted(rows, key=lambda row: (row[3], row[1]), reverse=True)[:limit]
+
+
+def latest_records(rows: list[tuple], ledgers: list[Ledger]) -> list[dict]:
+    """The latest rows as the page lists them, each with its ledger and link."""
     by_slug = {ledger.slug: ledger for ledger in ledgers}
-    rows = []
-    for slug, pk, date, created_at, unit_name, summary in combined.order_by("-created_at", "-pk")[:limit]:
-        rows.append(
-            {
-                "ledger": by_slug[slug],
-                "date": date,
-                "created_at": created_at,
-                "unit": unit_name,
-                "summary": summary or "",
-                "url": reverse("portal:ledger_detail", args=[slug, pk]),
-            }
-        )
-    return rows
+    return [
+        {
+            "ledger": by_slug[slug],
+            "date": date,
+            "created_at": created_at,
+            "unit": unit_name,
+            "summary": summary or "",
+            "url": reverse("portal:ledger_detail", args=[slug, pk]),
+        }
+        for slug, pk, date, created_at, unit_name, summary in rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- view
+
+
+def scope_data(user, unit, period: Period, ledgers: list[Ledger]) -> dict:
+    """What the dashboard shows of the user's scope, from the cache where the scope has not changed since.
+
+    The scope is the user's home unit's subtree (everything, for the city), so its key is that unit's.
+    """
+    unit_ids = cache(lambda: access.visible_unit_ids(user))  # read once, and only if something is computed
+    entries = {
+        "span": lambda: record_span(unit_ids()),
+        f"latest:{','.join(ledger.slug for ledger in ledgers)}": lambda: latest_rows(unit_ids(), ledgers),
+    }
+    if unit is not None:
+        entries[f"dashboard:{period.code}"] = lambda: dashboard_figures(period, unit)
+    if unit is None:  # no unit to key the scope by (an account without a unit, a database without units)
+        return {name.split(":")[0]: compute() for name, compute in entries.items()}
+    found = figure_cache.cached(unit, entries, sources=(__name__,))
+    return {name.split(":")[0]: value for name, value in found.items()}
 
 
 @login_required
@@ -255,7 +340,9 @@ def dashboard(request):
     user = request.user
     period, period_error = selected_period(request)
     unit = access.home_unit(user)
-    with_records = quarters_with_records(user)
+    viewable = [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("view"))]
+    data = scope_data(user, unit, period, viewable)
+    with_records = quarters_with_records(data["span"])
     context = {
         "unit": unit,
         "period": period,
@@ -264,21 +351,18 @@ def dashboard(request):
         "latest_with_records": next((p for p in with_records if p != period), None),
         "previous": period.previous(),
         "next": Period.quarter_of(period.end + dt.timedelta(days=1)),
-        "latest": latest_records(user),
+        "latest": latest_records(data["latest"], viewable),
         "addable": [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("add"))],
     }
     if unit is not None:
-        rows_now = common_metrics.activity_by_area(period, unit)
-        rows_before = common_metrics.activity_by_area(period.previous(), unit)
-        summaries = area_summaries(period, unit, user, rows_now, rows_before)
-        pending = common_metrics.pending_units(period, unit)
-        has_children = any(row["unit"] is not None for row in rows_now)
+        figures = data["dashboard"]
+        summaries = area_summaries(figures, user)
         context.update(
             {
                 "areas": summaries,
-                "charts": charts(period, unit, summaries, rows_now),
-                "has_children": has_children,
-                "pending": [(s, pending.get(s.name, [])) for s in summaries],
+                "charts": charts(period, summaries, figures),
+                "has_children": any(row["unit"] is not None for row in figures["rows_now"]),
+                "pending": pending_units(summaries, figures["rows_now"]),
                 "own_missing": [s.name for s in summaries if not s.records],
                 "no_records": not any(s.records for s in summaries),
                 "quarter_filter": f"date_from={period.start:%Y-%m-%d}&date_to={period.end:%Y-%m-%d}",

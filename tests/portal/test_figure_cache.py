@@ -1,0 +1,224 @@
+"""The dashboard's and the report's figures are computed once and read from the cache until a write changes them.
+
+Every path that writes a record, a venue or a unit gives the units concerned a new data version in its own
+transaction (youthwork.versions), so what the pages show right after a write is the write's result; a write
+elsewhere leaves a scope's cached figures alone; a cache that fails only costs the computing.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.cache.backends.base import BaseCache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from activities.models import ThemeDay
+from reports.figures import collect
+from reports.models import WorkReport
+from tests.factories import make_record, make_venue, theme_day_form
+from tests.importing.workbooks import header, run_import, save, xlsx
+from tests.portal.test_dashboard import figure
+from youthwork.ledgers import all_ledgers
+from youthwork.models import Unit, Venue
+from youthwork.periods import Period
+
+Q2 = "/?period=2023Q2"
+PERIOD = Period.parse("2023Q2")
+LEDGER_TABLES = [ledger.model._meta.db_table for ledger in all_ledgers()]
+
+
+def captured(action):
+    with CaptureQueriesContext(connection) as queries:
+        response = action()
+    assert response.status_code == 200
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+def reads_a_ledger(sqls: list[str]) -> bool:
+    return any(table in sql for sql in sqls for table in LEDGER_TABLES)
+
+
+def league_days(client) -> str:
+    return figure(client.get(Q2).content.decode(), "league_days")
+
+
+def reported_league_days(unit) -> int:
+    return collect(PERIOD, Unit.objects.get(pk=unit.pk))["activities"]["league_days"]
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def test_a_second_look_at_the_dashboard_reads_no_ledger_and_far_fewer_queries(login, cast):
+    make_record(ThemeDay, cast.school_a, dt.date(2023, 5, 4))
+    client = login(cast.city_leader)
+    first, computing = captured(lambda: client.get(Q2))
+    second, cached = captured(lambda: client.get(Q2))
+    assert reads_a_ledger(computing) and not reads_a_ledger(cached)
+    assert len(cached) * 4 < len(computing)
+    for key in ("league_days", "theme_day_participants", "lesson_participants"):
+        assert figure(first.content.decode(), key) == figure(second.content.decode(), key)
+
+
+def test_a_write_in_another_district_leaves_this_districts_figures_cached(login, cast):
+    client_a = login(cast.clerk_a)
+    client_a.get(Q2)
+    make_record(ThemeDay, cast.school_b, dt.date(2023, 5, 4))
+    _page, sqls = captured(lambda: client_a.get(Q2))
+    assert not reads_a_ledger(sqls)
+    assert league_days(client_a) == "0"
+    # The city's scope holds district B: its figures are computed again.
+    assert league_days(login(cast.city_leader)) == "1"
+
+
+# --- every path that writes ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def warm(login, cast):
+    """District A's dashboard and report figures for 2023Q2, read once so that they are cached."""
+    client = login(cast.admin_a)
+    assert league_days(client) == "0" and reported_league_days(cast.district_a) == 0
+    return client
+
+
+def shows(client, cast, days: int) -> bool:
+    return league_days(client) == str(days) and reported_league_days(cast.district_a) == days
+
+
+def test_a_record_added_changed_and_deleted_in_the_portal_shows_at_once(warm, cast):
+    warm.post("/ledgers/themeday/new/", theme_day_form(cast.school_a))
+    assert shows(warm, cast, 1)
+    record = ThemeDay.objects.get()
+    warm.post(f"/ledgers/themeday/{record.pk}/edit/", theme_day_form(cast.school_a, day_type="主题队日"))
+    assert shows(warm, cast, 0)
+    assert figure(warm.get(Q2).content.decode(), "pioneer_days") == "1"
+    warm.post(f"/ledgers/themeday/{record.pk}/delete/")
+    assert not ThemeDay.objects.exists()
+    assert figure(warm.get(Q2).content.decode(), "pioneer_days") == "0"
+
+
+def test_a_record_added_changed_and_deleted_in_the_admin_shows_at_once(warm, cast):
+    url = "/admin/activities/themeday/"
+    assert warm.post(f"{url}add/", theme_day_form(cast.school_a)).status_code == 302
+    assert shows(warm, cast, 1)
+    record = ThemeDay.objects.get()
+    warm.post(f"{url}{record.pk}/change/", theme_day_form(cast.school_a, date="2023-07-04"))
+    assert shows(warm, cast, 0)
+    warm.post(f"{url}{record.pk}/change/", theme_day_form(cast.school_a))
+    assert shows(warm, cast, 1)
+    warm.post(f"{url}{record.pk}/delete/", {"post": "yes"})
+    assert shows(warm, cast, 0)
+
+
+def test_the_admins_bulk_delete_shows_at_once(warm, cast):
+    records = [make_record(ThemeDay, cast.school_a, dt.date(2023, 5, day)) for day in (4, 5)]
+    assert shows(warm, cast, 2)
+    action = {"action": "delete_selected", "_selected_action": [r.pk for r in records], "post": "yes"}
+    warm.post("/admin/activities/themeday/", action)
+    assert shows(warm, cast, 0)
+
+
+def test_an_imported_workbook_shows_at_once(warm, cast, tmp_path):
+    sheet = str(ThemeDay._meta.verbose_name)
+    columns = header(sheet)
+    row = {"填报单位": "A1S", "日期": "2023-05-04", "类型": "主题团日", "主题": "导入的团日", "参与人数": 30}
+    data = xlsx({sheet: [columns, [row.get(name, "") for name in columns]]})
+    code, _out, err = run_import(save(tmp_path, data), "--user", cast.admin_a.username)
+    assert code == 0, err
+    assert shows(warm, cast, 1)
+
+
+def test_a_unit_moved_to_another_district_takes_its_figures_along(login, cast):
+    make_record(ThemeDay, cast.school_b, dt.date(2023, 5, 4))
+    assert league_days(login(cast.clerk_b)) == "1"
+    assert league_days(login(cast.clerk_a)) == "0"
+    assert reported_league_days(cast.district_a) == 0 and reported_league_days(cast.district_b) == 1
+    admin = login(cast.city_admin)
+    moved = {"name": cast.school_b.name, "parent": cast.district_a.pk, "unit_type": Unit.Type.SCHOOL, "code": "BS"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.school_b.pk}/change/", moved).status_code == 302
+    assert league_days(login(cast.clerk_a)) == "1"
+    assert league_days(login(cast.clerk_b)) == "0"
+    assert reported_league_days(cast.district_a) == 1 and reported_league_days(cast.district_b) == 0
+
+
+def test_a_renamed_unit_is_named_anew_on_the_dashboard(login, cast):
+    make_record(ThemeDay, cast.district_a, dt.date(2023, 5, 4))
+    client = login(cast.city_leader)
+    assert "甲区团委" in client.get(Q2).content.decode()
+    admin = login(cast.city_admin)
+    renamed = {"name": "甲县团委", "parent": cast.city.pk, "unit_type": Unit.Type.DISTRICT, "code": "A"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.district_a.pk}/change/", renamed).status_code == 302
+    page = login(cast.city_leader).get(Q2).content.decode()
+    assert "甲县团委" in page and "甲区团委" not in page
+
+
+def hope_homes(unit) -> int:
+    return collect(PERIOD, Unit.objects.get(pk=unit.pk))["venues"]["hope_homes"]
+
+
+def test_venues_added_and_deleted_in_the_admin_show_at_once(login, cast):
+    assert hope_homes(cast.district_a) == 0
+    admin = login(cast.admin_a)
+    venue = {
+        "name": "甲街道希望家园",
+        "unit": cast.town_a.pk,
+        "venue_type": Venue.Type.HOPE_HOME,
+        "opened_on": "2023-03-01",
+        "note": "",
+    }
+    assert admin.post("/admin/youthwork/venue/add/", venue).status_code == 302
+    assert hope_homes(cast.district_a) == 1
+    added = Venue.objects.get()
+    action = {"action": "delete_selected", "_selected_action": [added.pk], "post": "yes"}
+    admin.post("/admin/youthwork/venue/", action)
+    assert not Venue.objects.exists()
+    assert hope_homes(cast.district_a) == 0
+
+
+def test_a_record_naming_another_units_venue_changes_that_units_venue_figures(login, cast):
+    venue = make_venue(cast.town_a, "甲街道青年之家", opened_on=dt.date(2023, 1, 1))
+    used = collect(PERIOD, cast.town_a)["venues"]["venues_used"]
+    login(cast.city_admin).post("/ledgers/themeday/new/", theme_day_form(cast.district_a, venue=venue.pk))
+    assert ThemeDay.objects.get().venue == venue
+    assert collect(PERIOD, Unit.objects.get(pk=cast.town_a.pk))["venues"]["venues_used"] == used + 1
+
+
+# --- when the cache fails --------------------------------------------------------------------------
+
+
+class BrokenCache(BaseCache):
+    """A cache server that cannot be reached."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def get_many(self, keys, version=None):
+        raise ConnectionError("cache server down")
+
+    def set_many(self, data, timeout=None, version=None):
+        raise ConnectionError("cache server down")
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        {"BACKEND": "tests.portal.test_figure_cache.BrokenCache"},
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_cache_table"},
+    ],
+    ids=["server-down", "table-missing"],
+)
+def test_a_failing_cache_only_costs_the_computing(login, cast, settings, backend):
+    settings.CACHES = {"default": backend}
+    make_record(ThemeDay, cast.school_a, dt.date(2023, 5, 4))
+    report = WorkReport.objects.create(unit=cast.district_a, period_code="2023Q2")
+    client = login(cast.admin_a)
+    assert league_days(client) == "1"
+    assert client.get(f"/reports/{report.pk}/").status_code == 200
+    assert client.get(f"/reports/{report.pk}/download/xlsx/").status_code == 200
+    client.post("/ledgers/themeday/new/", theme_day_form(cast.school_a, date="2023-05-05"))
+    assert league_days(client) == "2"
+
+
+def test_the_cache_table_exists_after_migrate(db, settings):
+    assert settings.CACHES["default"]["LOCATION"] in connection.introspection.table_names()

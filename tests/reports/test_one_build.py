@@ -1,0 +1,31 @@
+"""A report's preview, Word file and Excel annex share one build of its figures; a final report keeps its own."""
+
+import datetime as dt
+
+from activities.models import ThemeDay
+from reports.models import WorkReport
+from tests.factories import make_record
+from tests.portal.test_figure_cache import captured, reads_a_ledger, reported_league_days
+
+
+def test_the_preview_word_and_excel_share_one_build_of_the_figures(town, login):
+    report = WorkReport.objects.create(unit=town.city, period_code="2023Q2")
+    client = login(town.city_leader)
+    _page, preview = captured(lambda: client.get(f"/reports/{report.pk}/"))
+    assert reads_a_ledger(preview)
+    for fmt in ("docx", "xlsx"):
+        _file, download = captured(lambda fmt=fmt: client.get(f"/reports/{report.pk}/download/{fmt}/"))
+        assert not reads_a_ledger(download), fmt
+
+
+def test_a_final_report_keeps_its_frozen_figures_whatever_the_cache_holds(town, login):
+    report = WorkReport.objects.create(unit=town.district_a, period_code="2023Q2")
+    client = login(town.city_admin)
+    client.get(f"/reports/{report.pk}/")  # the draft's figures are cached
+    client.post(f"/reports/{report.pk}/finalise/")
+    report.refresh_from_db()
+    frozen = report.frozen_figures["activities"]["league_days"]
+    client.post(f"/reports/{report.pk}/reopen/")
+    make_record(ThemeDay, town.school_a2, dt.date(2023, 6, 2), theme="退回后新增")
+    assert reported_league_days(town.district_a) == frozen + 1
+    assert report.frozen_figures["activities"]["league_days"] == frozen

@@ -74,7 +74,9 @@ class _Ledger:
         self.fields = {c.name: self.model._meta.get_field(c.name) for c in ledger.columns}
         self.key = ledger.natural_key
         self.key_attnames = [self.model._meta.get_field(name).attname for name in self.key]
-        stored = self.model._base_manager.filter(date__gte=first, date__lte=last).order_by()
+        stored = self.model._base_manager.order_by()
+        if "date" in self.key:  # other years' records cannot hold a key of this year's dates
+            stored = stored.filter(date__gte=first, date__lte=last)
         self.taken = set(stored.values_list(*self.key_attnames))
         self.units = self._accepted_units(units)
 
@@ -178,7 +180,7 @@ def add_records(records: int, *, year: int | None = None, seed: int | None = Non
         venues = list(Venue.objects.all())
         check_lock = lock_checker()
         ledgers = [_Ledger(ledger, units, venues, first, last) for ledger in all_ledgers()]
-        # Serials make key texts unique: they start past every id stored, so a second run draws new ones.
+        # Serials keep key texts apart (a drawn key already stored is drawn again all the same).
         start = 1 + max(
             (ledger.model._base_manager.aggregate(top=models.Max("pk"))["top"] or 0 for ledger in all_ledgers()),
             default=0,

@@ -100,7 +100,10 @@ class TeachingSite(LedgerRecord):
         OUTWARD = "素质拓展", "素质拓展"
         OTHER = "其他", "其他"
 
-    unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+")
+    # db_index=False like the base's: the natural key (unit, name, date) and (unit, date) start with it.
+    unit = models.ForeignKey(
+        Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     name = NameField("支教点名称", max_length=100)
     date = LedgerDateField("开班日期")
     end_date = LedgerDateField("结班日期", null=True, blank=True)

@@ -10,12 +10,15 @@ class YouthworkConfig(AppConfig):
 
     def ready(self):
         from youthwork.roles import sync_roles_after_migrate
+        from youthwork.search import create_trigram_indexes
 
         # After Django's own permissions (this app comes after auth in INSTALLED_APPS): the roles get
         # the permissions of every model, also of a ledger added since the database was first migrated.
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="youthwork.sync_roles")
         # The database cache's table (settings.CACHES) exists after `migrate` alone, whatever its name.
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="youthwork.create_cache_table")
+        # On PostgreSQL, the trigram indexes of every ledger's searched columns (youthwork.search).
+        post_migrate.connect(create_trigram_indexes, sender=self, dispatch_uid="youthwork.trigram_indexes")
 
 
 def create_cache_table(using="default", verbosity=1, **kwargs) -> None:

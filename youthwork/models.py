@@ -326,9 +326,20 @@ class LedgerQuerySet(models.QuerySet):
 
 
 class LedgerRecord(GuardedWrites):
-    """The abstract base of the fifteen ledgers: who reported it, when it happened, who changed it."""
+    """The abstract base of the fifteen ledgers: who reported it, when it happened, who changed it.
 
-    unit = models.ForeignKey(Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="+")
+    Its indexes are what the pages ask of every ledger (declared here once, so a new ledger gets them
+    from makemigrations): the lists' order and date ranges across units (date, id), a unit's period
+    (unit, date), the latest records entered (created_at, id). An index that only repeats the front of
+    the natural key's unique index is left out (`_without_covered_indexes`); the unit's own foreign-key
+    index is left out too, (unit, date) or the natural key starts with it. The searched text columns get
+    trigram indexes on PostgreSQL (youthwork.search).
+    """
+
+    # db_index=False: the (unit, date) index or the natural key's unique index starts with the unit.
+    unit = models.ForeignKey(
+        Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     date = LedgerDateField("日期")
     note = NoteField("备注")
     created_by = models.ForeignKey(
@@ -361,7 +372,11 @@ class LedgerRecord(GuardedWrites):
         ordering = ["-date", "-id"]
         # delete_own: delete a record one entered for one's own unit (youthwork.access.delete_refusal).
         default_permissions = ("add", "change", "delete", "delete_own", "view", "import", "export")
-        indexes = [models.Index(fields=["unit", "date"], name="%(class)s_unit_date")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="%(class)s_date_id"),
+            models.Index(fields=["unit", "date"], name="%(class)s_unit_date"),
+            models.Index(fields=["-created_at", "-id"], name="%(class)s_created"),
+        ]
 
     def __str__(self) -> str:
         try:
@@ -412,6 +427,33 @@ class LedgerRecord(GuardedWrites):
         check = getattr(self, "_lock_check", None)
         if message := (self.locked_by(check) if check else self.guard()):
             raise ValidationError(message)
+
+
+def _without_covered_indexes(sender, **kwargs):
+    """Leave out a ledger's index whose columns are the first columns of one of its unique constraints.
+
+    (unit, date) is declared for every ledger, but most natural keys start with the unit and the date,
+    and their unique index serves the same lookups; a second index would only cost writes and space.
+    """
+    if not issubclass(sender, LedgerRecord) or sender._meta.abstract:
+        return
+    keys = [
+        tuple(constraint.fields)
+        for constraint in sender._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields and constraint.condition is None
+    ]
+
+    def covered(index) -> bool:
+        columns = tuple(index.fields)
+        plain = columns and index.condition is None and not index.include and not index.opclasses
+        return bool(plain) and all(not c.startswith("-") for c in columns) and any(
+            key[: len(columns)] == columns for key in keys
+        )
+
+    sender._meta.indexes = [index for index in sender._meta.indexes if not covered(index)]
+
+
+models.signals.class_prepared.connect(_without_covered_indexes, dispatch_uid="youthwork.ledger_indexes")
 
 
 def activity_venue() -> models.ForeignKey:

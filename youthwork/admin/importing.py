@@ -98,7 +98,9 @@ class SheetImportExportMixin(ImportExportMixin):
 
     def get_export_queryset(self, request):
         # The export is the change list's queryset, built from the same address and the same filters
-        # (youthwork.admin.lookups); a filter value it cannot read is a 400, not a 500.
+        # (youthwork.admin.lookups); a parameter that is not one of its filters or a filter value it cannot
+        # read is a 400 saying so, not a 500.
+        self.check_parameters(request)
         try:
             return super().get_export_queryset(request)
         except (IncorrectLookupParameters, ValueError, OverflowError) as exc:

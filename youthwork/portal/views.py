@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from functools import reduce, wraps
-from operator import or_
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from youthwork import access, actions, history, privacy
+from youthwork import access, actions, history, privacy, search
 from youthwork.display import cells, format_amount, format_count
 from youthwork.ledgers import ColumnKind, Ledger, get_ledger
 from youthwork.locks import covering_lock, lock_checker
@@ -87,12 +86,6 @@ def _list_url(ledger: Ledger) -> str:
     return reverse("portal:ledger_list", args=[ledger.slug])
 
 
-def _search(queryset, fields: list[str], text: str):
-    for word in text.split():
-        queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in fields)))
-    return queryset
-
-
 def _search_labels(ledger: Ledger, fields: list[str]) -> list[str]:
     return ["单位名称", *(ledger.column(n).header for n in fields if n in ledger.field_names and n != "note")]
 
@@ -120,7 +113,7 @@ def ledger_list(request, slug):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
         if data["q"].strip():
-            queryset = _search(queryset, search_fields, data["q"])
+            queryset = search.matching(queryset, search_fields, data["q"])
     elif form.is_bound:
         queryset = queryset.none()
 

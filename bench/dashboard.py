@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from reports.models import WorkReport  # noqa: E402
 from youthwork.demo import load_demo  # noqa: E402
-from youthwork.ledgers import all_ledgers  # noqa: E402
+from youthwork.ledgers import ColumnKind, all_ledgers  # noqa: E402
 from youthwork.models import Unit, User, Venue  # noqa: E402
 from youthwork.versions import bump_all  # noqa: E402
 
@@ -60,11 +60,11 @@ def add_records(count: int, rng: random.Random, serial: list[int]) -> None:
             for column in ledger.columns:
                 if column.name in ("unit", "date", "note"):
                     continue
-                if column.kind == "choice":
+                if column.kind == ColumnKind.CHOICE:
                     values[column.name] = rng.choice(column.choices)
-                elif column.kind == "multichoice":
+                elif column.kind == ColumnKind.MULTICHOICE:
                     values[column.name] = rng.sample(column.choices, 2)
-                elif column.kind in ("count", "amount"):
+                elif column.kind in (ColumnKind.COUNT, ColumnKind.AMOUNT):
                     values[column.name] = rng.randint(1, 500)
                 elif column.kind == "venue":
                     values[column.name] = rng.choice(venues) if rng.random() < 0.3 else None

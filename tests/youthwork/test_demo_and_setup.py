@@ -92,7 +92,7 @@ def test_the_admin_lists_work_areas_and_ledgers_in_the_dictionarys_order(client)
 
 
 def bulk_counts() -> dict[str, int]:
-    return {ledger.sheet_name: ledger.model.objects.count() for ledger in all_ledgers()}
+    return {ledger.name: ledger.model.objects.count() for ledger in all_ledgers()}
 
 
 def test_load_demo_records_adds_about_that_many_over_every_ledger_unit_and_month_of_the_year():

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from youthwork import actions
 from youthwork.fields import EARLIEST_DATE
-from youthwork.ledgers import Ledger, all_ledgers
+from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
 from youthwork.locks import hold, lock_checker
 from youthwork.models import Unit, User, Venue
 
@@ -89,17 +89,17 @@ class _Ledger:
         empty = (field.null or field.blank) and name not in self.key and rng.random() < 0.2
         if isinstance(field, models.BooleanField):
             return rng.random() < 0.5
-        if kind == "multichoice":
+        if kind == ColumnKind.MULTICHOICE:
             return rng.sample(column.choices, rng.randint(1, min(2, len(column.choices))))
-        if kind == "choice":
+        if kind == ColumnKind.CHOICE:
             return "" if empty and field.blank else rng.choice(column.choices)
-        if kind == "count":
+        if kind == ColumnKind.COUNT:
             return None if empty and field.null else rng.randint(1, 800)
-        if kind == "amount":
+        if kind == ColumnKind.AMOUNT:
             return None if empty and field.null else Decimal(rng.randint(100, 5_000_000)) / 100
-        if kind == "venue":
+        if kind == ColumnKind.VENUE:
             return rng.choice(self.venues) if self.venues and rng.random() < 0.3 else None
-        if kind == "date":  # a second date (结班日期): after the record's own, within the year, not after today
+        if kind == ColumnKind.DATE:  # a second date (结班日期): after the record's, in the year, not after today
             if empty and field.null:
                 return None
             return row["date"] + dt.timedelta(days=rng.randint(0, max((self.last - row["date"]).days, 0)))
@@ -176,7 +176,7 @@ def add_records(records: int, *, year: int | None = None, seed: int | None = Non
     with transaction.atomic():
         units = list(hold(Unit.objects.values_list("pk", flat=True)).values())
         if not units or records <= 0:
-            return {ledger.sheet_name: 0 for ledger in all_ledgers()}
+            return {ledger.name: 0 for ledger in all_ledgers()}
         venues = list(Venue.objects.all())
         check_lock = lock_checker()
         ledgers = [_Ledger(ledger, units, venues, first, last) for ledger in all_ledgers()]
@@ -186,27 +186,27 @@ def add_records(records: int, *, year: int | None = None, seed: int | None = Non
             default=0,
         )
         serials = iter(range(start, start + 100 * records + 10_000_000))
-        pending = {g.ledger.sheet_name: [] for g in ledgers}
+        pending = {g.ledger.name: [] for g in ledgers}
         shares = [records // len(ledgers) + (1 if i < records % len(ledgers) else 0) for i in range(len(ledgers))]
         shortfall = 0
         for generator, share in zip(ledgers, shares, strict=True):
             rows = generator.rows(rng, share, serials, check_lock)
-            pending[generator.ledger.sheet_name] += rows
+            pending[generator.ledger.name] += rows
             shortfall += share - len(rows)
         # What a crowded key could not take goes to the ledgers that had room.
-        roomy = [g for g, share in zip(ledgers, shares, strict=True) if len(pending[g.ledger.sheet_name]) >= share]
+        roomy = [g for g, share in zip(ledgers, shares, strict=True) if len(pending[g.ledger.name]) >= share]
         for index, generator in enumerate(roomy):
             share = shortfall // len(roomy) + (1 if index < shortfall % len(roomy) else 0)
-            pending[generator.ledger.sheet_name] += generator.rows(rng, share, serials, check_lock)
+            pending[generator.ledger.name] += generator.rows(rng, share, serials, check_lock)
         now = timezone.now()
         for generator in ledgers:
-            rows = pending[generator.ledger.sheet_name]
+            rows = pending[generator.ledger.name]
             for row in rows[:CHECKED_ROWS]:
                 generator.check(row)
             for start_at in range(0, len(rows), BATCH):
                 chunk = rows[start_at : start_at + BATCH]
                 batch = [generator.model(**row, created_by=user, updated_by=user) for row in chunk]
                 actions.write_batch(generator.model, batch, [], [], user=user, reason=REASON, date=now)
-            added[generator.ledger.sheet_name] = len(rows)
+            added[generator.ledger.name] = len(rows)
     return added
 

@@ -20,20 +20,22 @@ Public API (used by the report and the portal's dashboard):
 - `monthly(ledgers, reach, period, unit)`: records and people reached per month (months without
   records included with zeros).
 - `venue_figures(period, unit, by_child=False)`: 希望家园 demonstration sites and venue utilisation.
+- `quarters_with_records(user)`: the quarters in which the user's scope has records (the period lists).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, Window
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber, Substr
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractQuarter, ExtractYear, RowNumber, Substr
 
 from youthwork.ledgers import Ledger, all_ledgers
 from youthwork.models import PATH_STEP, Unit, Venue
-from youthwork.periods import Period
+from youthwork.periods import FIRST_YEAR, LAST_YEAR, Period
 
 OWN_LEVEL = "本级"
 NAMES_KEPT = 5  # names kept per list figure; one more is fetched so that text can say 等
@@ -54,6 +56,8 @@ class Figure:
     span: str = "本期"
     compare: bool = False  # a headline figure: a fall against the previous period is worth reporting
     distinct: bool = False  # counts each one once over the whole scope: not the sum of its parts
+    seasonal: bool = False  # its work has a season (summer teaching, drowning patrols): never compared
+    # with the quarter before, only with the same period of last year
 
     @property
     def label(self) -> str:
@@ -205,6 +209,31 @@ class Slice:
         return result
 
 
+def quarters_with_records(user) -> list[Period]:
+    """The quarters in which the user's scope has any record, newest first (one UNION query)."""
+    from youthwork import access
+
+    parts = [
+        access.scope(ledger.model.objects.all(), user)
+        .order_by()
+        .annotate(_year=ExtractYear("date"), _quarter=ExtractQuarter("date"))
+        .values_list("_year", "_quarter")
+        .distinct()
+        for ledger in all_ledgers()
+    ]
+    found = set(parts[0].union(*parts[1:])) if parts else set()
+    # A record stored before the date rule (dated 0354 by a mistyped 2023.5.4) must not take a page down:
+    # only quarters a user could ask for are offered.
+    return sorted(
+        (
+            Period.quarter_of(dt.date(year, 3 * quarter - 2, 1))
+            for year, quarter in found
+            if year is not None and FIRST_YEAR <= year <= LAST_YEAR
+        ),
+        reverse=True,
+    )
+
+
 def in_choice_order(labels, choices) -> list[str]:
     """The distinct labels in the order of the field's choices (unknown ones last)."""
     order = [value for value, _label in choices]
@@ -345,7 +374,30 @@ VENUE_FIGURES = (
     Figure("venues_used", "有活动记录的阵地", "count", "个"),
     Figure("venue_utilisation", "阵地利用率", "rate"),
     Figure("unused_venue_names", "无活动记录的阵地", "text"),
+    Figure("unused_venue_types", "无活动记录的阵地类型", "text"),
+    Figure("hope_home_places", "希望家园所在街道和名称", "text", "", ""),
 )
+_STREET_TYPES = (Unit.Type.TOWN,)
+
+
+def _street(row: dict) -> str:
+    """The street (镇街) a venue is in, as its place name: its unit's when a town, else its parent's."""
+    if row["unit__unit_type"] in _STREET_TYPES:
+        return place_name(row["unit__name"])
+    if row["unit__parent__unit_type"] in _STREET_TYPES:
+        return place_name(row["unit__parent__name"])
+    return ""
+
+
+def _hope_home_place(row: dict) -> str:
+    """A 希望家园 as its street says it: 城关街道阳光社区 (the venue's name without 希望家园, after its street)."""
+    site = (
+        row["name"][: -len("希望家园")]
+        if row["name"].endswith("希望家园") and row["name"] != "希望家园"
+        else row["name"]
+    )
+    street = _street(row)
+    return site if not street or site.startswith(street) else street + site
 
 
 def venue_figures(period: Period, unit: Unit, by_child: bool = False) -> dict[str, dict]:
@@ -365,7 +417,18 @@ def venue_figures(period: Period, unit: Unit, by_child: bool = False) -> dict[st
         Venue.objects.filter(unit__path__startswith=unit.path, opened_on__lte=period.end)
         .annotate(_bucket=scope.bucket(), **used)
         .order_by("unit__path", "name")
-        .values("_bucket", "name", "venue_type", "opened_on", "provides_lodging", *used)
+        .values(
+            "_bucket",
+            "name",
+            "venue_type",
+            "opened_on",
+            "provides_lodging",
+            "unit__name",
+            "unit__unit_type",
+            "unit__parent__name",
+            "unit__parent__unit_type",
+            *used,
+        )
     )
     figures: dict[str, dict] = {}
     for row in rows:
@@ -375,9 +438,13 @@ def venue_figures(period: Period, unit: Unit, by_child: bool = False) -> dict[st
             entry["venues_used"] += 1
         else:
             entry["unused_venue_names"].append(row["name"])
+            entry["unused_venue_types"] = in_choice_order(
+                [*entry["unused_venue_types"], row["venue_type"]], Venue.Type.choices
+            )
         if row["venue_type"] == Venue.Type.HOPE_HOME:
             entry["hope_homes"] += 1
             entry["hope_home_names"].append(row["name"])
+            entry["hope_home_places"].append(_hope_home_place(row))
             entry["hope_homes_lodging"] += int(row["provides_lodging"])
             entry["hope_homes_new_ytd"] += int(row["opened_on"] >= scope.ytd.start)
     for entry in figures.values():
@@ -396,6 +463,8 @@ def empty_venue_figures() -> dict:
         "venues_used": 0,
         "venue_utilisation": [0, 0],
         "unused_venue_names": [],
+        "unused_venue_types": [],
+        "hope_home_places": [],
     }
 
 

@@ -3,7 +3,7 @@
 Every figure comes from the work areas' metrics modules (each area's metrics.py, as its WorkAreaConfig
 declares it, and youthwork/metrics.py), the same functions the report is built from,
 so the dashboard and the report never disagree. This module only chooses what to show and lays it
-out; the one query of its own lists the quarters that have records, for the period switcher.
+out; the quarters that have records (for the period switcher) come from youthwork.metrics too.
 """
 
 from __future__ import annotations
@@ -13,17 +13,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast, ExtractQuarter, ExtractYear
+from django.db.models.functions import Cast
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from youthwork import access, formatting
 from youthwork import metrics as common_metrics
 from youthwork.areas import WorkAreaConfig, work_areas
 from youthwork.ledgers import Ledger, all_ledgers
-from youthwork.metrics import Figure
-from youthwork.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError
+from youthwork.metrics import Figure, quarters_with_records
+from youthwork.periods import Period, PeriodError
 from youthwork.portal.charts import Series, bar_chart, column_chart
 
 LATEST = 8
@@ -47,29 +48,6 @@ def selected_period(request) -> tuple[Period, str | None]:
     if period.kind != "quarter":
         return current, f"概览按季度显示,请选择一个季度(例如 2023Q2),而不是“{text}”;已显示本季度"
     return period, None
-
-
-def quarters_with_records(user) -> list[Period]:
-    """The quarters in which the user's scope has any record, newest first (one UNION query)."""
-    parts = [
-        access.scope(ledger.model.objects.all(), user)
-        .order_by()
-        .annotate(_year=ExtractYear("date"), _quarter=ExtractQuarter("date"))
-        .values_list("_year", "_quarter")
-        .distinct()
-        for ledger in all_ledgers()
-    ]
-    found = set(parts[0].union(*parts[1:])) if parts else set()
-    # A record stored before the date rule (dated 0354 by a mistyped 2023.5.4) must not take the page down:
-    # only quarters a user could ask for are offered.
-    return sorted(
-        (
-            Period.quarter_of(dt.date(year, 3 * quarter - 2, 1))
-            for year, quarter in found
-            if year is not None and FIRST_YEAR <= year <= LAST_YEAR
-        ),
-        reverse=True,
-    )
 
 
 def period_choices(period: Period, with_records: list[Period]) -> list[Period]:
@@ -246,6 +224,20 @@ def latest_records(user, limit: int = LATEST) -> list[dict]:
     return rows
 
 
+# ------------------------------------------------------------------------------------------ the report
+
+
+def report_button(user, unit, period: Period) -> dict:
+    """The button to a quarter's report of the user's unit: the quarter shown once it is over, else the
+    last finished one. It opens the report (or its draft, built from the data), one click from the Word file."""
+    if unit is None or not user.has_perm("reports.view_workreport"):
+        return {}
+    today = timezone.localdate()
+    quarter = period if period.is_finished(today) else Period.last_finished_quarter(today)
+    query = urlencode({"period": quarter.code, "unit": unit.pk})
+    return {"report_period": quarter, "report_url": f"{reverse('reports:draft')}?{query}"}
+
+
 # ---------------------------------------------------------------------------------------------- view
 
 
@@ -265,6 +257,7 @@ def dashboard(request):
         "next": Period.quarter_of(period.end + dt.timedelta(days=1)),
         "latest": latest_records(user),
         "addable": [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("add"))],
+        **report_button(user, unit, period),
     }
     if unit is not None:
         rows_now = common_metrics.activity_by_area(period, unit)

@@ -18,7 +18,7 @@ shown so that the text knows to add 等), rates are [numerator, denominator].
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value, When
 
 from activities.models import Ceremony, CounsellorContest, OnlineLesson, ThemeDay
 from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, in_choice_order, unit_label
@@ -58,10 +58,17 @@ FIGURES = (
     Figure("new_pioneers_ytd", "新队员", "count", "人", "今年以来"),
     Figure("contests", "辅导员技能竞赛", "count", "场", compare=True),
     Figure("contestants", "参赛人数", "count"),
+    Figure("counsellors", "参赛辅导员", "count", "人"),
+    Figure("cadres_trained", "参训团干部", "count", "人"),
     Figure("contest_names", "竞赛名称", "text"),
     Figure("contest_formats", "比赛形式", "text"),
     Figure("contest_co_organisers", "联合主办单位", "text"),
+    Figure("named_contest_co_organisers", "首列竞赛的联合主办单位", "text"),
 )
+# A 团干部 training recorded in the counsellors' ledger: its people are cadres, not 辅导员.
+CADRE_TRAINING = Q(name__contains="团干部")
+# The occasions the report names (在“五四”“六一”期间): a theme held on one of them is the one it prints.
+OCCASIONS = [value for value, _label in ThemeDay.Occasion.choices if value != ThemeDay.Occasion.OTHER]
 QUERIES = 12  # queries compute() runs, whatever the data
 
 
@@ -104,7 +111,10 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
         )
     )
     table.put("theme_day_occasions", s.labels(days, "occasion", drop=(ThemeDay.Occasion.OTHER,)))
-    themes = s.top(days, "theme", partition=("day_type",))
+    on_occasion = Max(Case(When(occasion__in=OCCASIONS, then=Value(1)), default=Value(0), output_field=IntegerField()))
+    themes = s.top(
+        days, "theme", partition=("day_type",), order_by=[on_occasion.desc(), F("records").desc(), F("theme").asc()]
+    )
     for bucket, rows in themes.items():
         for row in rows:
             key = "league_day_themes" if row["day_type"] == ThemeDay.DayType.LEAGUE else "pioneer_day_themes"
@@ -137,12 +147,25 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
 
     # 辅导员技能竞赛 本期: names, contestants, the forms of contest (union), the co-organisers.
     contests = s.records(CounsellorContest)
-    table.fill(s.grouped(contests, contests=Count("pk"), contestants=Sum("contestants")))
-    table.put("contest_names", s.names(contests, "name", order_by=[Max("contestants").desc(), F("name").asc()]))
-    table.put("contest_formats", s.labels(contests, "formats", drop=(CounsellorContest.Format.OTHER,)))
-    organisers = s.top(
-        contests.exclude(co_organisers=""), "co_organisers", order_by=[Max("contestants").desc(), F("co_organisers")]
+    table.fill(
+        s.grouped(
+            contests,
+            # before `contestants`, which would otherwise name the aggregate rather than the column
+            counsellors=Sum("contestants", filter=~CADRE_TRAINING),
+            cadres_trained=Sum("contestants", filter=CADRE_TRAINING),
+            contests=Count("pk"),
+            contestants=Sum("contestants"),
+        )
     )
+    contest_order = [Max("contestants").desc(), F("name").asc()]
+    table.put("contest_names", s.names(contests, "name", order_by=contest_order))
+    table.put("contest_formats", s.labels(contests, "formats", drop=(CounsellorContest.Format.OTHER,)))
+    # Ranked as contest_names is, so the first row's contest is the one the report names.
+    organisers = s.top(contests, "name", "co_organisers", order_by=[*contest_order, F("co_organisers").asc()])
     for bucket, rows in organisers.items():
         table[bucket]["contest_co_organisers"] = _split_names(row["co_organisers"] for row in rows)
+        named = rows[0]["name"]
+        table[bucket]["named_contest_co_organisers"] = _split_names(
+            row["co_organisers"] for row in rows if row["name"] == named
+        )
     return table

@@ -46,7 +46,7 @@ FIGURES = (
     Figure("care_beneficiaries", "关爱活动惠及人次", "count", compare=True),
     Figure("care_event_names", "关爱活动名称", "text"),
     Figure("care_targets", "关爱对象", "text"),
-    Figure("teaching_sites", "开班支教点", "count", "个", compare=True),
+    Figure("teaching_sites", "开班支教点", "count", "个", compare=True, seasonal=True),
     Figure("teaching_children", "入班儿童数", "count"),
     Figure("teaching_volunteers", "支教志愿者人数", "count"),
     Figure("teaching_team_count", "支教志愿服务队", "count", "支", distinct=True),
@@ -54,7 +54,7 @@ FIGURES = (
     Figure("teaching_units", "支教点所在单位", "text"),
     Figure("teaching_services", "支教服务内容", "text"),
     Figure("teaching_teams_ytd", "支教志愿服务队", "text", "", "今年以来"),
-    Figure("internship_posts", "返家乡发布岗位数", "count", compare=True),
+    Figure("internship_posts", "返家乡发布岗位数", "count", compare=True, seasonal=True),
     Figure("internship_students", "返家乡到岗学生数", "count"),
     Figure("internship_post_types", "返家乡岗位类型", "text"),
 )

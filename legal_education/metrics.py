@@ -54,7 +54,7 @@ FIGURES = (
     Figure("law_school_names", "开展法治宣教的学校", "text"),
     Figure("law_forms", "法治宣教形式", "text"),
     Figure("law_partners", "法治宣教合作部门", "text"),
-    Figure("patrols", "防溺水巡查", "count", "次", compare=True),
+    Figure("patrols", "防溺水巡查", "count", "次", compare=True, seasonal=True),
     Figure("cordons", "设置警戒线", "count", "处"),
     Figure("signs", "设立警示牌", "count", "块"),
     Figure("safety_sessions", "安全教育", "count", "场"),

@@ -55,11 +55,12 @@ def _jsonable(value):
 FORMATS = ("docx", "xlsx", "html")
 
 
-def build_file(period: Period, unit: Unit, fmt: str) -> tuple[bytes, list[str]]:
+def build_file(period: Period, unit: Unit, fmt: str, gaps_appendix: bool = False) -> tuple[bytes, list[str]]:
     """One output built from the current data, without saving anything, and notes for the caller.
 
     When a report record exists for the unit and period its text (opening, highlight, problems,
-    plans, signature) is used; otherwise the defaults a new report would start with.
+    plans, signature) is used; otherwise the defaults a new report would start with. The notes end
+    with the document's 数据缺口 (`数据缺口:…`), which `gaps_appendix` also puts on a last page of the .docx.
     """
     WorkReport = apps.get_model("reports", "WorkReport")
     report = (
@@ -77,6 +78,7 @@ def build_file(period: Period, unit: Unit, fmt: str) -> tuple[bytes, list[str]]:
         return xlsx.render(build_annex(period, unit, figures, by_unit)), notes
     figures = report_figures.collect(period, unit)
     document = build(period, unit, text_of(report) if report else None, figures)
+    notes += [f"数据缺口:{gap}" for gap in document.gaps]
     if fmt == "docx":
-        return docx.render(document), notes
+        return docx.render(document, gaps_appendix=gaps_appendix), notes
     return html.render(document).encode("utf-8"), notes

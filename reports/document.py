@@ -63,6 +63,8 @@ class Document:
     signing_date: str  # ISO date
     gaps: list[str] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
+    # (2023年第三季度) under the title, when neither the title nor the first paragraph names the period
+    subtitle: str = ""
 
     @property
     def date_text(self) -> str:
@@ -71,7 +73,7 @@ class Document:
     @property
     def text(self) -> str:
         """The whole document as plain text, one paragraph a line (for checks and the command line)."""
-        lines = [self.title]
+        lines = [self.title, *([self.subtitle] if self.subtitle else [])]
         lines += [block.lead + block.text for block in self.blocks]
         return "\n".join([*lines, self.signing_unit, self.date_text])
 

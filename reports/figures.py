@@ -9,6 +9,7 @@ with DjangoJSONEncoder) that the narrative templates read:
               metrics.FIGURES; the areas are those of youthwork.areas.work_areas())
     venues    希望家园 and venue utilisation (youthwork.metrics.VENUE_FIGURES)
     previous  the same areas for the previous period (for "down against the previous period")
+    last_year the same areas for the same period of last year (同比; for a year, the previous period)
     pending   [{"area", "units"}]: direct child units without a record of the area in the period
     activity  [{"name", "areas": {area: records}, "total"}]: records per direct child unit and area
 
@@ -115,6 +116,7 @@ def _build(period: Period, unit: Unit) -> tuple[dict, dict]:
 def compute(period: Period, unit: Unit) -> dict:
     """Every figure of the report of `unit` (with its descendants) for `period`, computed from the ledgers."""
     previous = period.previous()
+    last_year = period.same_last_year()
     counts = metrics.record_counts(period, unit)
     kids = metrics.children(unit)
     titles = area_titles()
@@ -123,12 +125,15 @@ def compute(period: Period, unit: Unit) -> dict:
         "unit": {"name": unit.name, "code": unit.code or "", "type": unit.unit_type, "words": scope_words(unit)},
         "venues": metrics.venue_figures(period, unit).get(unit.path) or metrics.empty_venue_figures(),
         "previous": {"period": _period(previous)},
+        "last_year": {"period": _period(last_year)},
         "pending": [],
         "activity": [],
     }
     for key, module in areas().items():
         figures[key] = module.compute(period, unit)[unit.path]
         figures["previous"][key] = module.compute(previous, unit)[unit.path]
+        same = previous == last_year  # a year's previous period is last year's
+        figures["last_year"][key] = figures["previous"][key] if same else module.compute(last_year, unit)[unit.path]
     for area in titles:
         missing = [child.name for child in kids if not counts.get(area, {}).get(child.path)]
         if missing:

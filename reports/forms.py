@@ -3,18 +3,37 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils import timezone
 
 from reports.models import PlanItem, ProblemItem, WorkReport
 from youthwork import access
+from youthwork.metrics import quarters_with_records
 from youthwork.models import Unit
-from youthwork.periods import Period, PeriodError
+from youthwork.periods import Period, PeriodError, offered_periods
+
+CUSTOM = "custom"
+
+
+def period_notes(period: Period, today) -> list[str]:
+    """What a leader must know about a period before reading or downloading its report."""
+    if period.is_future(today):
+        return [f"{period.name}尚未开始,报告中还没有这一期间的数据。"]
+    if not period.is_finished(today):
+        return [f"{period.name}尚未结束(截至今天),报告按目前的数据生成,期间结束前数据还会变化。"]
+    return []
 
 
 class NewReportForm(forms.Form):
-    period = forms.CharField(
-        label="期间",
-        max_length=32,
-        help_text="季度 2023Q2、半年 2023H1、全年 2023,或日期范围 2023-04-01:2023-06-30",
+    """The period is chosen, not typed: the quarters, half years and years with records (the last finished
+    quarter preselected), or a custom date range. A period given as text in the address (`?period=2023年第三季度`,
+    `2023 Q3`, `2023-Q3`) is read by the one parser, youthwork.periods."""
+
+    period = forms.CharField(label="期间", max_length=32, widget=forms.Select)
+    start = forms.DateField(
+        label="自定义:开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label="自定义:结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     unit = forms.ModelChoiceField(label="报告单位", queryset=Unit.objects.none(), empty_label=None)
 
@@ -25,15 +44,49 @@ class NewReportForm(forms.Form):
         home = access.home_unit(user)
         if home is not None and "unit" not in self.initial:
             self.initial["unit"] = home.pk
+        today = timezone.localdate()
+        groups = offered_periods(quarters_with_records(access.visible_unit_ids(user)), today)
+        choices = [
+            (
+                group,
+                [
+                    (period.code, period.name + ("(未结束)" if not period.is_finished(today) else ""))
+                    for period in periods
+                ],
+            )
+            for group, periods in groups
+        ]
+        self.fields["period"].widget.choices = [
+            *choices,
+            ("自定义", [(CUSTOM, "自定义日期范围(填写下方的开始和结束日期)")]),
+        ]
+        self.fields["period"].help_text = "默认为最近一个已结束的季度;选择“自定义日期范围”时填写开始和结束日期"
+        self.initial.setdefault("period", Period.last_finished_quarter(today).code)
 
-    def clean_period(self) -> Period:
+    def clean_period(self) -> Period | str:
+        text = self.cleaned_data["period"]
+        if text == CUSTOM:
+            return CUSTOM
         try:
-            return Period.parse(self.cleaned_data["period"])
+            return Period.parse(text)
         except PeriodError as error:
             raise ValidationError(str(error)) from error
 
+    def _custom_period(self, data) -> Period | None:
+        start, end = data.get("start"), data.get("end")
+        if not (start and end):
+            self.add_error("start" if not start else "end", "选择自定义日期范围时,请填写开始日期和结束日期")
+            return None
+        try:
+            return Period.parse(f"{start.isoformat()}:{end.isoformat()}")
+        except PeriodError as error:
+            self.add_error("end", str(error))
+            return None
+
     def clean(self):
         data = super().clean()
+        if data.get("period") == CUSTOM:
+            data["period"] = self._custom_period(data)
         period, unit = data.get("period"), data.get("unit")
         if period and unit:
             existing = WorkReport.objects.filter(unit=unit, period_start=period.start, period_end=period.end).first()
@@ -52,6 +105,19 @@ class ReportTextForm(forms.ModelForm):
             "highlight": forms.Textarea(attrs={"rows": 5}),
             "signing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        help_texts = {"signing_date": "默认为生成报告(定稿)的当天;改成其他日期即按所填日期落款"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date a report is built on is shown, so the leader sees what will be printed; left as shown,
+        # nothing is stored and 定稿 prints its own day.
+        if self.instance.signing_date is None:
+            self.initial["signing_date"] = timezone.localdate()
+
+    def clean_signing_date(self):
+        if self.instance.signing_date is None and "signing_date" not in self.changed_data:
+            return None
+        return self.cleaned_data["signing_date"]
 
 
 class ItemForm(forms.ModelForm):

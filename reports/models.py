@@ -23,6 +23,11 @@ def lock_reason(name: str, start, end) -> str:
     return f"“{name}”已定稿,{start:%Y-%m-%d}至{end:%Y-%m-%d}的记录不能再修改;如需修改请联系市级管理员退回定稿"
 
 
+def report_file_name(unit_name: str, period: Period, extension: str, draft: bool) -> str:
+    suffix = "工作情况报告附表" if extension == "xlsx" else "工作情况报告"
+    return f"{unit_name}{period.label}{suffix}{'(草稿)' if draft else ''}.{extension}"
+
+
 class WorkReportQuerySet(models.QuerySet):
     def finalised(self):
         return self.filter(status=WorkReport.Status.FINAL)
@@ -149,9 +154,9 @@ class WorkReport(models.Model):
             )
 
     def file_name(self, extension: str) -> str:
-        """The download's file name: 团市委2023年第二季度工作情况报告.docx, …工作情况报告附表.xlsx."""
-        suffix = "工作情况报告附表" if extension == "xlsx" else "工作情况报告"
-        return f"{self.unit.name}{self.period_label}{suffix}.{extension}"
+        """The download's file name: 团市委2023年第二季度工作情况报告.docx, …工作情况报告附表.xlsx;
+        a report not yet final says so: 团市委2023年第二季度工作情况报告(草稿).docx."""
+        return report_file_name(self.unit.name, self.period, extension, draft=not self.is_final)
 
     @transaction.atomic
     def finalise(self, user) -> None:

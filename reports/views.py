@@ -13,16 +13,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from reports.builder import build_file
-from reports.compose import build, default_text, previous_report, proposals_for, text_of
+from reports.compose import build, default_text, has_records, previous_report, proposals_for, text_of
 from reports.document import Document
 from reports.figures import collect
-from reports.forms import ItemFormSets, NewReportForm, ReportTextForm
-from reports.models import WorkReport
+from reports.forms import ItemFormSets, NewReportForm, ReportTextForm, period_notes
+from reports.models import WorkReport, report_file_name
 from reports.permissions import may_reopen
-from reports.render import html
+from reports.render import docx, html
 from youthwork import access
 from youthwork.locks import is_lock_conflict
 
@@ -44,6 +47,65 @@ def _report(request, pk, *, files: bool = False) -> WorkReport:
 def report_list(request):
     reports = access.scope(WorkReport.objects.without_files().select_related("unit", "finalised_by"), request.user)
     return render(request, "reports/list.html", {"reports": reports.order_by("-period_end", "unit__path")})
+
+
+def _notes(period, unit, figures) -> list[str]:
+    """The banner over a report: an unfinished or future period, a scope without records."""
+    notes = period_notes(period, timezone.localdate())
+    if not has_records(figures):
+        notes.append(f"{unit.name}{period.name}没有任何台账记录,报告只写明“本期未填报台账记录”。")
+    return notes
+
+
+def _chosen(request):
+    """(period, unit, None) from ?period=&unit= (the chooser's fields), or (None, None, chooser) to show again."""
+    chooser = NewReportForm(request.GET or None, user=request.user)
+    if request.GET and chooser.is_valid():
+        return chooser.cleaned_data["period"], chooser.cleaned_data["unit"], None
+    return None, None, chooser
+
+
+@login_required
+@permission_required("reports.view_workreport", raise_exception=True)
+def report_draft(request):
+    """A period's report of a unit before anyone saved it: the preview, built from the data, with its
+    downloads (file names say 草稿). An existing report of the unit and period is opened instead."""
+    period, unit, chooser = _chosen(request)
+    if chooser is not None:
+        existing = getattr(chooser, "existing", None)
+        if existing is not None and access.can_see_unit(request.user, existing.unit):
+            return redirect("reports:detail", existing.pk)
+        return render(request, "reports/new.html", {"chooser": chooser})
+    figures = collect(period, unit)
+    document = build(period, unit, figures=figures)
+    query = urlencode({"period": period.code, "unit": unit.pk})
+    context = {
+        "document": document,
+        **html.context(document),
+        "period": period,
+        "unit": unit,
+        "notes": _notes(period, unit, figures),
+        "query": query,
+        "may_add": request.user.has_perm("reports.add_workreport"),
+    }
+    return render(request, "reports/draft.html", context)
+
+
+@login_required
+@permission_required("reports.view_workreport", raise_exception=True)
+def report_draft_download(request, fmt):
+    """The .docx or .xlsx of a report nobody saved yet, built from the current data (named …(草稿))."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("没有这种格式的文件")
+    period, unit, chooser = _chosen(request)
+    if chooser is not None:
+        existing = getattr(chooser, "existing", None)
+        if existing is not None and access.can_see_unit(request.user, existing.unit):
+            return redirect(f"{reverse('reports:download', args=[existing.pk, fmt])}?{request.GET.urlencode()}")
+        return render(request, "reports/new.html", {"chooser": chooser}, status=400)
+    content, _unused = build_file(period, unit, fmt, gaps_appendix=bool(request.GET.get("gaps")))
+    name = report_file_name(unit.name, period, fmt, draft=True)
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
 
 
 @login_required
@@ -93,10 +155,11 @@ def report_new(request):
         items = ItemFormSets(instance=draft, problems=text.problems, plans=text.plans)
         if carried is not None:
             messages.info(request, f"已带入“{carried}”的下一步工作打算,请逐条保留、修改或删除")
+    notes = period_notes(period, timezone.localdate())
     return render(
         request,
         "reports/edit.html",
-        {"form": form, "items": items, "draft": draft, "period": period, "unit": unit, "is_new": True},
+        {"form": form, "items": items, "draft": draft, "period": period, "unit": unit, "is_new": True, "notes": notes},
     )
 
 
@@ -104,11 +167,15 @@ def report_new(request):
 @permission_required("reports.view_workreport", raise_exception=True)
 def report_detail(request, pk):
     report = _report(request, pk)
+    notes = []
     if report.is_final and report.frozen_document:
         document = Document.from_dict(WorkReport.objects.values_list("frozen_document", flat=True).get(pk=pk))
     else:
-        document = build(report.period, report.unit, text_of(report))
+        figures = collect(report.period, report.unit)
+        document = build(report.period, report.unit, text_of(report), figures)
+        notes = _notes(report.period, report.unit, figures)
     context = {
+        "notes": notes,
         "report": report,
         "document": document,
         **html.context(document),
@@ -185,10 +252,15 @@ def report_download(request, pk, fmt):
     if fmt not in CONTENT_TYPES:
         raise Http404("没有这种格式的文件")
     report = _report(request, pk, files=fmt in CONTENT_TYPES)
-    if report.is_final and getattr(report, f"frozen_{fmt}", None):
+    gaps_appendix = bool(request.GET.get("gaps"))
+    if report.is_final and getattr(report, f"frozen_{fmt}", None) and not (gaps_appendix and fmt == "docx"):
         content = bytes(getattr(report, f"frozen_{fmt}"))
+    elif report.is_final and report.frozen_document:
+        # The final text with its 数据缺口 page: rendered from the frozen document, not from today's data.
+        frozen = WorkReport.objects.values_list("frozen_document", flat=True).get(pk=pk)
+        content = docx.render(Document.from_dict(frozen), gaps_appendix=True)
     else:
-        content, _notes = build_file(report.period, report.unit, fmt)
+        content, _notes = build_file(report.period, report.unit, fmt, gaps_appendix=gaps_appendix)
     return FileResponse(
         io.BytesIO(content), as_attachment=True, filename=report.file_name(fmt), content_type=CONTENT_TYPES[fmt]
     )

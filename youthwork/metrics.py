@@ -20,21 +20,24 @@ Public API (used by the report and the portal's dashboard):
 - `monthly(ledgers, reach, period, unit)`: records and people reached per month (months without
   records included with zeros).
 - `venue_figures(period, unit, by_child=False)`: 希望家园 demonstration sites and venue utilisation.
+- `record_span(unit_ids)`, `quarters_with_records(unit_ids)`: the quarters from the earliest record of a scope to its
+  latest (the period lists), read from the indexes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, Window
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber, Substr
 
 from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
 from youthwork.models import PATH_STEP, Unit, Venue
-from youthwork.periods import Period
+from youthwork.periods import FIRST_YEAR, LAST_YEAR, Period
 
 OWN_LEVEL = "本级"
 NAMES_KEPT = 5  # names kept per list figure; one more is fetched so that text can say 等
@@ -65,6 +68,8 @@ class Figure:
     span: str = "本期"
     compare: bool = False  # a headline figure: a fall against the previous period is worth reporting
     distinct: bool = False  # counts each one once over the whole scope: not the sum of its parts
+    seasonal: bool = False  # its work has a season (summer teaching, drowning patrols): never compared
+    # with the quarter before, only with the same period of last year
 
     def __post_init__(self):
         object.__setattr__(self, "kind", FigureKind(self.kind))  # a misspelt kind fails at import
@@ -219,6 +224,48 @@ class Slice:
         return result
 
 
+def record_span(unit_ids: list[int] | None) -> tuple[dt.date, dt.date] | None:
+    """The earliest and the latest date of the records of these units (access.visible_unit_ids; None: every
+    unit), in one query; None when there is no record.
+
+    Each ledger's MIN and MAX are read from an index (on the date, or on unit and date for a scope
+    below the city), never by scanning the ledger. A record stored before the date rule (dated 0354 by
+    a mistyped 2023.5.4) is left out, so only quarters a user could ask for are offered.
+    """
+    parts = [
+        (ledger.model.objects.all() if unit_ids is None else ledger.model.objects.filter(unit__in=unit_ids))
+        .filter(date__gte=dt.date(FIRST_YEAR, 1, 1), date__lte=dt.date(LAST_YEAR, 12, 31))
+        .order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(first=Min("date"), last=Max("date"))
+        .values_list("first", "last")
+        for ledger in all_ledgers()
+    ]
+    if not parts:
+        return None
+    rows = [row for row in parts[0].union(*parts[1:], all=True) if row[0] is not None]
+    if not rows:
+        return None
+    return min(first for first, _last in rows), max(last for _first, last in rows)
+
+
+def quarters_in_span(span: tuple[dt.date, dt.date] | None) -> list[Period]:
+    """The quarters from the one of the earliest record to the one of the latest, newest first."""
+    if span is None:
+        return []
+    quarters, quarter = [], Period.quarter_of(span[0])
+    while quarter.start <= span[1]:
+        quarters.append(quarter)
+        quarter = Period.quarter_of(quarter.end + dt.timedelta(days=1))
+    return quarters[::-1]
+
+
+def quarters_with_records(unit_ids: list[int] | None) -> list[Period]:
+    """The quarters of the records of these units (the period lists), newest first, read from the indexes."""
+    return quarters_in_span(record_span(unit_ids))
+
+
 def in_choice_order(labels, choices) -> list[str]:
     """The distinct labels in the order of the field's choices (unknown ones last)."""
     order = [value for value, _label in choices]
@@ -359,7 +406,30 @@ VENUE_FIGURES = (
     Figure("venues_used", "有活动记录的阵地", "count", "个"),
     Figure("venue_utilisation", "阵地利用率", "rate"),
     Figure("unused_venue_names", "无活动记录的阵地", "text"),
+    Figure("unused_venue_types", "无活动记录的阵地类型", "text"),
+    Figure("hope_home_places", "希望家园所在街道和名称", "text", "", ""),
 )
+_STREET_TYPES = (Unit.Type.TOWN,)
+
+
+def _street(row: dict) -> str:
+    """The street (镇街) a venue is in, as its place name: its unit's when a town, else its parent's."""
+    if row["unit__unit_type"] in _STREET_TYPES:
+        return place_name(row["unit__name"])
+    if row["unit__parent__unit_type"] in _STREET_TYPES:
+        return place_name(row["unit__parent__name"])
+    return ""
+
+
+def _hope_home_place(row: dict) -> str:
+    """A 希望家园 as its street says it: 城关街道阳光社区 (the venue's name without 希望家园, after its street)."""
+    site = (
+        row["name"][: -len("希望家园")]
+        if row["name"].endswith("希望家园") and row["name"] != "希望家园"
+        else row["name"]
+    )
+    street = _street(row)
+    return site if not street or site.startswith(street) else street + site
 
 
 def venue_figures(period: Period, unit: Unit, by_child: bool = False) -> dict[str, dict]:
@@ -379,7 +449,18 @@ def venue_figures(period: Period, unit: Unit, by_child: bool = False) -> dict[st
         Venue.objects.filter(unit__path__startswith=unit.path, opened_on__lte=period.end)
         .annotate(_bucket=scope.bucket(), **used)
         .order_by("unit__path", "name")
-        .values("_bucket", "name", "venue_type", "opened_on", "provides_lodging", *used)
+        .values(
+            "_bucket",
+            "name",
+            "venue_type",
+            "opened_on",
+            "provides_lodging",
+            "unit__name",
+            "unit__unit_type",
+            "unit__parent__name",
+            "unit__parent__unit_type",
+            *used,
+        )
     )
     figures: dict[str, dict] = {}
     for row in rows:
@@ -389,9 +470,13 @@ def venue_figures(period: Period, unit: Unit, by_child: bool = False) -> dict[st
             entry["venues_used"] += 1
         else:
             entry["unused_venue_names"].append(row["name"])
+            entry["unused_venue_types"] = in_choice_order(
+                [*entry["unused_venue_types"], row["venue_type"]], Venue.Type.choices
+            )
         if row["venue_type"] == Venue.Type.HOPE_HOME:
             entry["hope_homes"] += 1
             entry["hope_home_names"].append(row["name"])
+            entry["hope_home_places"].append(_hope_home_place(row))
             entry["hope_homes_lodging"] += int(row["provides_lodging"])
             entry["hope_homes_new_ytd"] += int(row["opened_on"] >= scope.ytd.start)
     for entry in figures.values():
@@ -410,6 +495,8 @@ def empty_venue_figures() -> dict:
         "venues_used": 0,
         "venue_utilisation": [0, 0],
         "unused_venue_names": [],
+        "unused_venue_types": [],
+        "hope_home_places": [],
     }
 
 

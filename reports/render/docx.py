@@ -251,8 +251,18 @@ def signature_indents(unit_name: str, date_text: str) -> tuple[float, float]:
     return name_indent, date_indent
 
 
-def render(document: Document) -> bytes:
-    """The .docx bytes of a builder Document."""
+def _gaps_appendix(word, document: Document) -> None:
+    """附:数据缺口 on a page of its own: what the report left out for want of records."""
+    heading = word.add_paragraph("附:数据缺口", style=HEADING1_STYLE)
+    heading.paragraph_format.page_break_before = True
+    if not document.gaps:
+        word.add_paragraph("报告中的每一项数据都有台账记录支撑。", style="Normal")
+    for index, gap in enumerate(document.gaps, start=1):
+        word.add_paragraph(f"{index}.{gap}", style="Normal")
+
+
+def render(document: Document, gaps_appendix: bool = False) -> bytes:
+    """The .docx bytes of a builder Document (with the 数据缺口 list as a last page when asked)."""
     word = new_document()
     _setup_styles(word)
     _setup_page(word)
@@ -266,6 +276,10 @@ def render(document: Document) -> bytes:
         run = title.add_run(line)
         if index < len(lines) - 1:
             run.add_break()
+    if document.subtitle:
+        subtitle = word.add_paragraph(document.subtitle, style="Normal")
+        subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        subtitle.paragraph_format.first_line_indent = Pt(0)
     word.add_paragraph(style="Normal")  # one blank line under the title
 
     for block in document.blocks:
@@ -287,6 +301,8 @@ def render(document: Document) -> bytes:
     date = word.add_paragraph(document.date_text, style=SIGNATURE_STYLE)
     date.paragraph_format.right_indent = Pt(date_indent)
     date.paragraph_format.keep_with_next = False
+    if gaps_appendix:
+        _gaps_appendix(word, document)
 
     core = word.core_properties
     core.title = document.title

@@ -121,3 +121,23 @@ _OCCASION = re.compile(r"[((](五四|六一|七一|国庆)[))]$")
 def theme(text):
     """A theme without the occasion the ledger already records: 学习二十大 争做好队员(六一) → 学习二十大 争做好队员."""
     return _OCCASION.sub("", str(text).strip()) or str(text)
+
+
+_STREET = re.compile(r"^(.+?(?:街道|镇|乡))(.+)$")
+
+
+@register.filter
+def streets(items, shown=5):
+    """Places named as their streets say them: the street once for its sites in a row,
+    [城关街道阳光社区, 城关街道幸福小区, 白沙镇中心村] → 城关街道阳光社区、幸福小区、白沙镇中心村 (等 past `shown`)."""
+    items = [str(item) for item in items or [] if str(item)]
+    shown = int(shown)
+    parts, street = [], None
+    for item in items[:shown]:
+        match = _STREET.match(item)
+        if match and match[1] == street:
+            parts.append(match[2])
+        else:
+            parts.append(item)
+            street = match[1] if match else None
+    return "、".join(parts) + ("等" if len(items) > shown else "")

@@ -15,7 +15,7 @@ from django.db.models import Sum
 
 from activities.models import OnlineLesson
 from reports.models import PlanItem, WorkReport
-from tests.factories import build_record, make_unit
+from tests.factories import build_record, make_unit, make_venue
 from youthwork import formatting
 from youthwork.models import Unit, User
 from youthwork.periods import Period
@@ -75,13 +75,16 @@ def test_a_leader_writes_finalises_and_downloads_the_quarterly_report_and_it_sta
     PlanItem.objects.create(report=last_quarter, order=1, heading="持续深化青年大学习", text="上季度的打算一。")
     PlanItem.objects.create(report=last_quarter, order=2, heading="筹备暑期支教", text="上季度的打算二。")
     make_unit("新华第二小学", Unit.objects.get(code="T0102"), Unit.Type.SCHOOL, code="S0104")
+    # Venues nobody used, so that under half of the city's venues are used and the data proposes that problem.
+    for index in range(12):
+        make_venue(city, f"未启用活动室{index}", opened_on=dt.date(2022, 1, 1))
     participants = lesson_participants_so_far(city)
     studied = f"累计参学量达{formatting.count(participants)}人次"
 
     page = browser.login("leader")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="工作报告").click()
     page.get_by_role("link", name="新建报告").click()
-    page.get_by_label("期间").fill("2023Q2")
+    page.get_by_label("期间").select_option("2023Q2")  # chosen from the list, not typed
     assert page.get_by_label("报告单位").input_value() == str(city.pk)
     page.get_by_role("button", name="下一步").click()
 
@@ -215,3 +218,27 @@ def test_a_final_report_keeps_its_quarter_read_only_until_a_city_admin_reopens_i
     page.get_by_role("button", name="保存", exact=True).click()
     page.get_by_text("已修改“网上团队课”记录").wait_for()
     assert OnlineLesson.objects.get(pk=record.pk).participants == record.participants + 1
+
+
+def test_a_leader_holds_the_last_finished_quarters_word_file_two_clicks_from_the_dashboard(browser):
+    quarter = Period.last_finished_quarter(dt.date.today())
+    page = browser.login("leader")
+    clicks = 0
+
+    page.get_by_role("link", name=f"{quarter.label}工作报告").click()
+    clicks += 1
+    page.wait_for_url(re.compile(r"/reports/draft/"))
+    # Anything a leader must know (an empty or unfinished quarter) stands above the download button.
+    notes = page.locator(".report-note")
+    if notes.count():
+        assert notes.first.bounding_box()["y"] < page.get_by_role("link", name="下载Word草稿").bounding_box()["y"]
+    with page.expect_download() as started:
+        page.get_by_role("link", name="下载Word草稿").click()
+    clicks += 1
+
+    assert clicks <= 3
+    file = started.value
+    assert file.suggested_filename == f"团市委{quarter.label}工作情况报告(草稿).docx"
+    title, text = word_text(Path(file.path()).read_bytes())
+    assert title == WorkReport.DEFAULT_TITLE and f"现将{quarter.name}工作情况汇报如下" in text
+    assert "XX" not in text and not WorkReport.objects.exists()

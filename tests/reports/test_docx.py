@@ -28,10 +28,16 @@ def plain(text):
 @pytest.fixture
 def report(town):
     report = WorkReport.objects.create(
-        unit=town.city, period_code="2023Q2", signing_unit="团市委", signing_date=dt.date(2023, 7, 5)
+        unit=town.city,
+        period_code="2023Q2",
+        signing_unit="团市委",
+        signing_date=dt.date(2023, 7, 5),
+        opening="现将2023年第二季度工作情况汇报如下:",
     )
     ProblemItem.objects.create(report=report, order=1, heading="活动开展不多", text="与12355对接次数还不够。")
+    ProblemItem.objects.create(report=report, order=2, heading="资源整合不足", text="社会资源联系不够。")
     PlanItem.objects.create(report=report, order=1, heading="加大项目投入,创新活动形式", text="加强合作。")
+    PlanItem.objects.create(report=report, order=2, heading="深化教育帮扶", text="整合资源。")
     return report
 
 
@@ -95,7 +101,12 @@ def test_headings_come_in_order_and_figures_are_in_the_text(document):
         assert figure in text
     assert "XX" not in text and "0场" not in text
     leads = [run.text for p in paragraphs for run in p.runs if run.style.name == word.LEAD_STYLE]
-    assert [plain(lead) for lead in leads] == ["(一)活动开展不多。", "(一)加大项目投入,创新活动形式。"]
+    assert [plain(lead) for lead in leads] == [
+        "(一)活动开展不多。",
+        "(二)资源整合不足。",
+        "(一)加大项目投入,创新活动形式。",
+        "(二)深化教育帮扶。",
+    ]
     body = paragraphs[[p.style.name for p in paragraphs].index(word.HEADING2_STYLE) + 1].text
     assert "\uff0c" in body and "," not in body  # full-width commas in Chinese text
 

@@ -186,13 +186,13 @@ def test_downloads_have_chinese_file_names_that_browsers_understand(town, login,
     client = login(town.city_leader)
     response = client.get(f"/reports/{q2.pk}/download/docx/")
     assert response.status_code == 200
-    name = "团市委2023年第二季度工作情况报告.docx"
+    name = "团市委2023年第二季度工作情况报告(草稿).docx"  # not final: the name says so
     assert f"filename*=utf-8''{quote(name)}" in response["Content-Disposition"]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
     assert document.paragraphs[0].text.startswith("关于未成年人保护")
     annex = client.get(f"/reports/{q2.pk}/download/xlsx/")
-    assert quote("团市委2023年第二季度工作情况报告附表.xlsx") in annex["Content-Disposition"]
+    assert quote("团市委2023年第二季度工作情况报告附表(草稿).xlsx") in annex["Content-Disposition"]
     assert client.get(f"/reports/{q2.pk}/download/pdf/").status_code == 404
 
 

@@ -19,18 +19,19 @@ from functools import cache
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import CharField, F, Max, Min, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from youthwork import access, figure_cache, formatting
 from youthwork import metrics as common_metrics
 from youthwork.areas import WorkAreaConfig, work_areas
 from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
-from youthwork.metrics import Figure, FigureKind
-from youthwork.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodError
+from youthwork.metrics import Figure, FigureKind, quarters_in_span, record_span
+from youthwork.periods import Period, PeriodError
 from youthwork.portal.charts import Series, bar_chart, column_chart
 
 LATEST = 8
@@ -54,43 +55,6 @@ def selected_period(request) -> tuple[Period, str | None]:
     if period.kind != "quarter":
         return current, f"概览按季度显示,请选择一个季度(例如 2023Q2),而不是“{text}”;已显示本季度"
     return period, None
-
-
-def record_span(unit_ids: list[int] | None) -> tuple[dt.date, dt.date] | None:
-    """The earliest and the latest date of the records in the user's scope (access.visible_unit_ids; None:
-    no record), in one query.
-
-    Each ledger's MIN and MAX are read from an index (on the date, or on unit and date for a scope
-    below the city), never by scanning the ledger. A record stored before the date rule (dated 0354 by
-    a mistyped 2023.5.4) is left out, so only quarters a user could ask for are offered.
-    """
-    parts = [
-        access.scope_by_ids(ledger.model.objects.all(), unit_ids)
-        .filter(date__gte=dt.date(FIRST_YEAR, 1, 1), date__lte=dt.date(LAST_YEAR, 12, 31))
-        .order_by()
-        .annotate(_all=Value(1))
-        .values("_all")
-        .annotate(first=Min("date"), last=Max("date"))
-        .values_list("first", "last")
-        for ledger in all_ledgers()
-    ]
-    if not parts:
-        return None
-    rows = [row for row in parts[0].union(*parts[1:], all=True) if row[0] is not None]
-    if not rows:
-        return None
-    return min(first for first, _last in rows), max(last for _first, last in rows)
-
-
-def quarters_with_records(span: tuple[dt.date, dt.date] | None) -> list[Period]:
-    """The quarters from the one of the earliest record to the one of the latest, newest first."""
-    if span is None:
-        return []
-    quarters, quarter = [], Period.quarter_of(span[0])
-    while quarter.start <= span[1]:
-        quarters.append(quarter)
-        quarter = Period.quarter_of(quarter.end + dt.timedelta(days=1))
-    return quarters[::-1]
 
 
 def period_choices(period: Period, with_records: list[Period]) -> list[Period]:
@@ -314,6 +278,20 @@ def latest_records(rows: list[tuple], ledgers: list[Ledger]) -> list[dict]:
     ]
 
 
+# ------------------------------------------------------------------------------------------ the report
+
+
+def report_button(user, unit, period: Period) -> dict:
+    """The button to a quarter's report of the user's unit: the quarter shown once it is over, else the
+    last finished one. It opens the report (or its draft, built from the data), one click from the Word file."""
+    if unit is None or not user.has_perm("reports.view_workreport"):
+        return {}
+    today = timezone.localdate()
+    quarter = period if period.is_finished(today) else Period.last_finished_quarter(today)
+    query = urlencode({"period": quarter.code, "unit": unit.pk})
+    return {"report_period": quarter, "report_url": f"{reverse('reports:draft')}?{query}"}
+
+
 # ---------------------------------------------------------------------------------------------- view
 
 
@@ -342,7 +320,7 @@ def dashboard(request):
     unit = access.home_unit(user)
     viewable = [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("view"))]
     data = scope_data(user, unit, period, viewable)
-    with_records = quarters_with_records(data["span"])
+    with_records = quarters_in_span(data["span"])
     context = {
         "unit": unit,
         "period": period,
@@ -353,6 +331,7 @@ def dashboard(request):
         "next": Period.quarter_of(period.end + dt.timedelta(days=1)),
         "latest": latest_records(data["latest"], viewable),
         "addable": [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("add"))],
+        **report_button(user, unit, period),
     }
     if unit is not None:
         figures = data["dashboard"]

@@ -1,4 +1,7 @@
-"""python manage.py build_report --period P [--unit CODE_OR_NAME] --format docx|xlsx|html --output PATH"""
+"""manage.py build_report --period P [--unit CODE_OR_NAME] --format docx|xlsx|html --output PATH [--gaps-appendix]
+
+The 数据缺口 (what the report left out for want of records) go to stderr, one `数据缺口:…` line each.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -35,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="报告单位的单位编码或单位名称(默认:根单位,即市级团委)")
         parser.add_argument("--format", required=True, choices=FORMATS, help="输出格式:docx、xlsx 或 html")
         parser.add_argument("--output", required=True, help="输出文件路径")
+        parser.add_argument(
+            "--gaps-appendix",
+            action="store_true",
+            help="在 Word 正文后另起一页附上“数据缺口”清单(数据缺口总会输出到标准错误)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -42,7 +50,7 @@ class Command(BaseCommand):
         except PeriodError as error:
             raise CommandError(str(error)) from error
         unit = find_unit(options["unit"])
-        content, notes = build_file(period, unit, options["format"])
+        content, notes = build_file(period, unit, options["format"], gaps_appendix=options["gaps_appendix"])
         try:
             with open(options["output"], "wb") as output:
                 output.write(content)

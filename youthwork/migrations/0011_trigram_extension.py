@@ -11,7 +11,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("youthwork", "0009_period_lock"),
+        ("youthwork", "0010_unit_data_version"),
     ]
 
     operations = [

@@ -72,7 +72,7 @@ class _Ledger:
         self.last = last
         self.venues = venues
         self.fields = {c.name: self.model._meta.get_field(c.name) for c in ledger.columns}
-        self.key = ledger.natural_key
+        self.key = ledger.key
         self.key_attnames = [self.model._meta.get_field(name).attname for name in self.key]
         stored = self.model._base_manager.order_by()
         if "date" in self.key:  # other years' records cannot hold a key of this year's dates

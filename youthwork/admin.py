@@ -13,6 +13,7 @@ from django.urls import reverse
 from youthwork import access, actions, privacy
 from youthwork.admin_history import HistoryAdmin
 from youthwork.admin_importing import SheetImportExportMixin
+from youthwork.admin_jobs import ImportRecordAdmin  # noqa: F401 (registers 导入记录 and the import job pages)
 from youthwork.admin_lookups import GuardedChangeListAdmin
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger

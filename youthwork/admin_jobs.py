@@ -135,7 +135,7 @@ class _JobPages:
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(_JobPages, admin.ModelAdmin):
-    list_display = ["created_at", "who", "file", "kind", "counts", "status", "took"]
+    list_display = ["created_at", "who", "file", "kind", "counts", "state", "took"]
     list_display_links = None
     list_per_page = 50
     search_fields = ["file_name"]
@@ -183,7 +183,7 @@ class ImportRecordAdmin(_JobPages, admin.ModelAdmin):
         return counts_text(obj)
 
     @admin.display(description="状态")
-    def status(self, obj):
+    def state(self, obj):
         return status_label(obj)
 
     @admin.display(description="用时")

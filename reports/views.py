@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from reports import jobs as report_jobs
 from reports.builder import build_file
 from reports.compose import build, default_text, previous_report, proposals_for, text_of
 from reports.document import Document
@@ -23,7 +24,7 @@ from reports.forms import ItemFormSets, NewReportForm, ReportTextForm
 from reports.models import WorkReport
 from reports.permissions import may_reopen
 from reports.render import html
-from youthwork import access
+from youthwork import access, file_jobs
 from youthwork.locks import is_lock_conflict
 
 CONTENT_TYPES = {
@@ -188,6 +189,12 @@ def report_download(request, pk, fmt):
     if report.is_final and getattr(report, f"frozen_{fmt}", None):
         content = bytes(getattr(report, f"frozen_{fmt}"))
     else:
+        rows = report_jobs.records_counted(report)
+        if file_jobs.is_large(rows):  # built by a background job; its page offers the file
+            title = f"{report}({fmt.upper()},{rows:,}条记录)"
+            params = {"report": report.pk, "fmt": fmt, "rows": rows}
+            job = file_jobs.start_file_job(request.user, title, "reports.jobs.build_report_file", params)
+            return file_jobs.job_page(job)
         content, _notes = build_file(report.period, report.unit, fmt)
     return FileResponse(
         io.BytesIO(content), as_attachment=True, filename=report.file_name(fmt), content_type=CONTENT_TYPES[fmt]

@@ -68,8 +68,9 @@ def _run(claimed: jobs.Claimed) -> None:
             outcome = import_sheets([(sheet, raw)], user, dry_run, file_name=upload.file_name, **hooks)
         else:
             outcome = import_workbook(data, user=user, dry_run=dry_run, file_name=upload.file_name, **hooks)
-    except WorkbookUnreadable as exc:
-        claimed.fail(str(exc))
+    except WorkbookUnreadable as exc:  # what the request's cheap checks could not see (youthwork.spreadsheets)
+        unreadable = {"ok": False, "written": False, "sheets": [], "unrecognised": [], "unreadable": str(exc)}
+        claimed.succeed(result={**unreadable, "error_count": 0, "errors": []}, errors=[])
         return
     if not outcome.written:  # a check, or an import that found errors: nothing was written
         claimed.succeed(

@@ -1,0 +1,57 @@
+"""A background job's page in Chromium: the progress bar follows the job without a reload
+(static/youthwork/jobs.js), and the page shows the result by itself once the job has finished."""
+
+from django.utils import timezone
+
+from youthwork.models import ImportUpload, User
+
+
+def test_the_progress_bar_moves_and_the_result_appears_without_reloading_by_hand(browser):
+    admin = User.objects.get(username="admin")
+    job = ImportUpload.objects.create(
+        content=b"PK",
+        file_name="东城区.xlsx",
+        user=admin,
+        unit=admin.unit,
+        stage="import",
+        status="running",
+        heartbeat=timezone.now(),
+        attempts=1,
+        progress={"sheet": "网上团队课", "phase": "写入", "done": 0, "total": 400},
+    )
+    page = browser.login("admin")
+    browser.goto(f"/admin/youthwork/importrecord/{job.pk}/")
+    bar = page.locator("progress[data-job-bar]")
+    assert bar.get_attribute("value") == "0"
+
+    ImportUpload.objects.filter(pk=job.pk).update(
+        heartbeat=timezone.now(), progress={"sheet": "网上团队课", "phase": "写入", "done": 300, "total": 400}
+    )
+    page.wait_for_function("document.querySelector('progress[data-job-bar]').value === 300")
+    assert "300 / 400 行" in page.locator("[data-job-text]").inner_text()
+
+    result = {
+        "ok": True,
+        "written": True,
+        "error_count": 0,
+        "errors": [],
+        "unrecognised": [],
+        "sheets": [
+            {
+                "name": "网上团队课",
+                "label": "网上团队课",
+                "headers": [],
+                "header_row": 1,
+                "created": 400,
+                "updated": 0,
+                "unchanged": 0,
+                "error_rows": 0,
+                "rows": 400,
+                "preview": [],
+            },
+        ],
+    }
+    ImportUpload.objects.filter(pk=job.pk).update(status="done", result=result, finished_at=timezone.now())
+    page.locator("text=导入结果").wait_for()
+    assert page.locator("progress").count() == 0
+    assert "<td>网上团队课</td><td>400</td>" in page.content()

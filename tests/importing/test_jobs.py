@@ -170,6 +170,35 @@ def test_undo_removes_the_created_records_and_restores_the_changed_ones(cast, lo
     assert "已经撤销过了" in text(client.post(f"{job_url(job)}undo/", follow=True))
 
 
+def test_undo_removes_new_records_then_their_new_venues_and_units_and_restores_a_changed_unit(cast, login):
+    from activities.models import ThemeDay
+    from youthwork.models import Unit, Venue
+
+    data = xlsx(
+        {
+            "组织单位": [
+                header("组织单位"),
+                ["新华小学", "甲街道团工委", "学校", ""],
+                ["甲区第一小学", "A1", "社区", "A1S"],
+            ],
+            "阵地": [header("阵地"), ["新华小学少先队活动室", "新华小学", "其他", "2023-01-01", "否", ""]],
+            "主题团队日": [
+                header("主题团队日"),
+                ["新华小学", MAY_4, "主题队日", "红领巾心向党", "六一", 60, "新华小学少先队活动室", ""],
+            ],
+        }
+    )
+    client = login(cast.city_admin)
+    job = imported(client, "新华.xlsx", data)
+    assert ThemeDay.objects.count() == 1 and Unit.objects.get(code="A1S").unit_type == "社区"
+    assert "已撤销" in text(client.post(f"{job_url(job)}undo/", follow=True))
+    assert not ThemeDay.objects.exists()
+    assert not Venue.objects.exists()
+    assert not Unit.objects.filter(name="新华小学").exists()
+    cast.school_a.refresh_from_db()
+    assert cast.school_a.unit_type == "学校"
+
+
 def test_undo_is_refused_as_a_whole_once_a_final_report_has_locked_a_record(cast, login):
     client = login(cast.admin_a)
     rows = [["A1S", MAY_4, "青年大学习", "第1期", 1, ""], ["A1S", dt.date(2023, 8, 1), "青年大学习", "第2期", 2, ""]]

@@ -283,8 +283,12 @@ def test_a_job_runs_once_however_often_its_task_is_delivered(cast, login):
     assert OnlineLesson.history.count() == 2
 
 
-def test_the_database_worker_runs_a_queued_import(cast, login, settings):
+def test_the_database_worker_runs_a_queued_import(cast, login, settings, monkeypatch):
+    from django_tasks_db.management.commands import db_worker
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes connections it finds outside autocommit: here, the test's own transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     client = login(cast.admin_a)
     response = client.post(PAGE, {"workbook": upload("a.xlsx", lessons(2))}, follow=True)
     assert "检查排队中" in text(response) and "data-job-progress" in text(response)

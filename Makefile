@@ -18,10 +18,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Install, migrate, load the demo city and serve the portal at http://127.0.0.1:8000
+# Install, migrate, load the demo city and serve the portal at http://127.0.0.1:8000 with one background worker
+# (imports, large exports: youthwork/jobs.py). Ctrl-C stops both: the trap stops the worker whenever the shell
+# leaves, however runserver ended.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@set -e; \
+	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole test suite (DATABASE_URL picks the database; default SQLite)

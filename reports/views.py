@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from reports import jobs as report_jobs
 from reports.builder import build_file
 from reports.compose import build, default_text, has_records, previous_report, proposals_for, text_of
 from reports.document import Document
@@ -26,7 +27,7 @@ from reports.forms import ItemFormSets, NewReportForm, ReportTextForm, period_no
 from reports.models import WorkReport, report_file_name
 from reports.permissions import may_reopen
 from reports.render import docx, html
-from youthwork import access
+from youthwork import access, file_jobs
 from youthwork.locks import is_lock_conflict
 
 CONTENT_TYPES = {
@@ -260,6 +261,12 @@ def report_download(request, pk, fmt):
         frozen = WorkReport.objects.values_list("frozen_document", flat=True).get(pk=pk)
         content = docx.render(Document.from_dict(frozen), gaps_appendix=True)
     else:
+        rows = report_jobs.records_counted(report)
+        if file_jobs.is_large(rows):  # built by a background job; its page offers the file
+            title = f"{report}({fmt.upper()},{rows:,}条记录)"
+            params = {"report": report.pk, "fmt": fmt, "rows": rows}
+            job = file_jobs.start_file_job(request.user, title, "reports.jobs.build_report_file", params)
+            return file_jobs.job_page(job)
         content, _notes = build_file(report.period, report.unit, fmt, gaps_appendix=gaps_appendix)
     return FileResponse(
         io.BytesIO(content), as_attachment=True, filename=report.file_name(fmt), content_type=CONTENT_TYPES[fmt]

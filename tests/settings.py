@@ -16,3 +16,8 @@ from youthwork.settings import *  # noqa: F403
 # A ledger that exists only in the tests, added as the README's "Adding a ledger" says
 # (tests/youthwork/test_adding_a_ledger.py).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.extra_ledger"]  # noqa: F405
+
+# Jobs run inside the request that starts them (no worker process); tests/youthwork/test_jobs.py runs the real
+# db_worker once on the database backend. No heartbeat thread: it would write on a connection of its own.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+JOB_HEARTBEAT_SECONDS = 0

@@ -27,6 +27,8 @@ from youthwork.locks import guard_write
 from youthwork.models import LedgerRecord
 from youthwork.versions import bump_places, places, places_of
 
+CHUNK = 2000  # records asked about in one query (SQLite allows only so many parameters)
+
 
 def stamp(record, user, *, now: dt.datetime | None = None) -> None:
     """Who wrote the record: its creator when it is new, its last editor always (and when, for bulk writes)."""
@@ -93,3 +95,33 @@ def write_batch(model, creates, updates, update_fields, *, user, reason: str, da
             default_date=date,
         )
     bump_places(stored, places_of([*creates, *updates]))
+
+
+def restore_many(model, records, fields, *, user, reason: str, date: dt.datetime) -> str | None:
+    """Put stored values back on many records of one ledger (撤销 of an import: youthwork.import_runs), all
+    or none: the reason of the lock over one of them (as stored or as restored), or None.
+
+    `records` hold the values to restore in `fields` (attnames); each gets its history row (user, reason)."""
+    if not records:
+        return None
+    before = []
+    with transaction.atomic(using=router.db_for_write(model)):
+        for start in range(0, len(records), CHUNK):  # a bounded number of query parameters
+            chunk = records[start : start + CHUNK]
+            stored = model._default_manager.filter(pk__in=[record.pk for record in chunk])
+            if message := guard_write([(record.unit_id, record.date) for record in chunk], stored):
+                return message
+            before.append(places(stored))
+        for record in records:
+            stamp(record, user, now=date)
+        bulk_update_with_history(
+            records,
+            model,
+            [*fields, "updated_by", "updated_at"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=date,
+        )
+        bump_places(*before, places_of(records))  # the figures of the units as stored and as restored
+    return None

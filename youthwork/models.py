@@ -476,31 +476,135 @@ def _upload_token() -> str:
     return secrets.token_hex(16)
 
 
-class ImportUpload(models.Model):
-    """A workbook uploaded for import, kept between the preview (dry run) and the confirmation.
+class Job(models.Model):
+    """What a background job (youthwork.jobs) shows while it runs and after: its state, progress and heartbeat.
 
-    Kept in the database, not in a local temp folder, so that the confirmation may reach another
-    server process; deleted once imported, and uploads older than a day are purged on the next upload.
-    Only reachable by its random token.
+    Claimed by exactly one worker (a conditional update from 排队中 to 运行中); while it runs its worker
+    writes `heartbeat` and `progress` every JOB_HEARTBEAT_SECONDS from a thread of its own; a job still
+    运行中 whose heartbeat is older than JOB_STALE_SECONDS lost its worker and is marked 失败.
     """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "运行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The user's unit when the job was started: who else may see the job (youthwork.access.scope).
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.JSONField("进度", default=dict, blank=True)  # {"sheet": …, "done": n, "total": n}
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    failure = models.TextField("失败原因", blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ImportUpload(Job):
+    """One import: the uploaded workbook, its check (dry run) and its import, each run as a background job.
+
+    The same record is 导入记录 (youthwork.admin.jobs): who, when, which file, the per-sheet counts, the
+    errors, how long it took; the original file stays for download, the error workbook and 撤销
+    (youthwork.import_runs). A check never confirmed is removed after a day. The upload is only
+    confirmed, retried or spent by its uploader; `token` names it in django-import-export's
+    temporary storage (youthwork.importing.DatabaseStorage).
+    """
+
+    class Stage(models.TextChoices):
+        CHECK = "check", "检查"
+        IMPORT = "import", "导入"
 
     KEEP = dt.timedelta(days=1)
 
     token = models.CharField(max_length=32, unique=True, default=_upload_token, editable=False)
     file_name = models.CharField("文件名", max_length=255, blank=True)
     content = models.BinaryField("文件内容")
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # The sheet of a ledger admin's own import (its sheet, or the file's first); blank: the whole workbook.
+    sheet = models.CharField("工作表", max_length=50, blank=True)
+    stage = models.CharField("阶段", max_length=10, choices=Stage.choices, default=Stage.CHECK)
+    # Per-sheet counts, unrecognised sheets, the first errors and rows: youthwork.import_runs.outcome_summary.
+    result = models.JSONField("结果", default=dict, blank=True)
+    errors = models.JSONField("全部错误", default=list, blank=True)  # [[sheet, row, column, reason], …]
+    # The time of the import's writes: the history date of every record it wrote (撤销 finds them by it).
+    written_at = models.DateTimeField("导入时间", null=True, blank=True)
+    undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    undone_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = "导入工作簿"
         verbose_name_plural = "导入工作簿"
+        ordering = ["-created_at", "-id"]
         default_permissions = ()  # who may import is the sheets' import permissions
 
     def __str__(self) -> str:
         return self.file_name or self.token
 
     @classmethod
-    def store(cls, content: bytes, file_name: str = "", user=None) -> ImportUpload:
-        cls.objects.filter(created_at__lt=timezone.now() - cls.KEEP).delete()
-        return cls.objects.create(content=content, file_name=file_name[:255], user=user)
+    def store(cls, content: bytes, file_name: str = "", user=None, **fields) -> ImportUpload:
+        cls.purge()
+        return cls.objects.create(
+            content=content, file_name=file_name[:255], user=user, unit=getattr(user, "unit", None), **fields
+        )
+
+    @classmethod
+    def purge(cls):
+        """Checks never confirmed (and django-import-export's waiting uploads) after a day; imports after
+        IMPORT_KEEP_DAYS (0: kept)."""
+        from django.conf import settings
+
+        now = timezone.now()
+        cls.objects.filter(created_at__lt=now - cls.KEEP, stage=cls.Stage.CHECK).exclude(
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).delete()
+        if settings.IMPORT_KEEP_DAYS:
+            cls.objects.filter(
+                created_at__lt=now - dt.timedelta(days=settings.IMPORT_KEEP_DAYS), stage=cls.Stage.IMPORT
+            ).exclude(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).delete()
+
+
+class ImportRecord(ImportUpload):
+    """导入记录: the imports a user may see (their units'), listed in the admin (youthwork.admin.jobs)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        default_permissions = ()
+
+
+class FileJob(Job):
+    """A file built in the background (a large admin export, a report's Word or Excel file), then downloaded
+    from its job page. `builder` names the function that builds it (youthwork.jobs.run_file_job)."""
+
+    title = models.CharField("任务", max_length=200)
+    builder = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    query = models.BinaryField(null=True, blank=True)  # a pickled queryset's query (an export's rows)
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField("文件", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.title

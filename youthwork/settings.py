@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "youthwork",
     "activities",
     "assistance",
@@ -179,6 +181,27 @@ IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "0"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "0"))
 IMPORT_MAX_CELL_CHARACTERS = int(os.environ.get("IMPORT_MAX_CELL_CHARACTERS", "0"))
 IMPORT_MAX_TEXT_CHARACTERS = int(os.environ.get("IMPORT_MAX_TEXT_CHARACTERS", "0"))
+# Background jobs (youthwork/jobs.py): imports, and exports and report files of more than JOB_ROWS_THRESHOLD rows,
+# run in a worker process (`manage.py db_worker`, django-tasks with its database backend), not in the request.
+# A running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; one whose heartbeat is older than JOB_STALE_SECONDS
+# (its worker was killed) is marked failed, and its import wrote nothing (one transaction). DJANGO_TASKS_BACKEND
+# "immediate" runs jobs inside the request instead (no worker; only for trying things out).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if os.environ.get("DJANGO_TASKS_BACKEND", "database") not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("DJANGO_TASKS_BACKEND", "database")]}}
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
+JOB_ROWS_THRESHOLD = env_int("JOB_ROWS_THRESHOLD", 5000)
+# The original file of an import stays this many days (download again, error workbook, 撤销 need it; 0 = forever);
+# a check that was never confirmed is removed after a day.
+IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 0)
+# The files of finished export and report jobs are removed after this many days.
+JOB_FILE_KEEP_DAYS = env_int("JOB_FILE_KEEP_DAYS", 7)
+
 # django-import-export: importing and exporting need their own permissions (import_<model>, export_<model>).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"

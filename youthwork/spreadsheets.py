@@ -71,6 +71,7 @@ class RawSheet:
     first_column: int = 0
     problems: dict[tuple[int, int], str] = field(default_factory=dict)
     date1904: bool = False
+    height: int | None = None  # the number of rows, when the reader knows it (for progress)
 
 
 class Workbook:
@@ -87,6 +88,7 @@ class Workbook:
             sheet = self._book.get_sheet_by_name(name)
             rows = sheet.iter_rows()
             first_column = sheet.start[1] if sheet.start else 0
+            height = sheet.height
         except python_calamine.CalamineError as exc:
             raise WorkbookUnreadable(f"工作表“{name}”已损坏,无法读取") from exc
         problems = {}
@@ -96,7 +98,9 @@ class Workbook:
                 problems = scan_problem_cells(self._zip.read(path))
             except (KeyError, zipfile.BadZipFile, ValueError) as exc:
                 raise WorkbookUnreadable(f"工作表“{name}”已损坏,无法读取") from exc
-        return RawSheet(name=name, rows=rows, first_column=first_column, problems=problems, date1904=self.date1904)
+        return RawSheet(
+            name=name, rows=rows, first_column=first_column, problems=problems, date1904=self.date1904, height=height
+        )
 
 
 def open_workbook(data: bytes) -> Workbook:
@@ -107,6 +111,20 @@ def open_workbook(data: bytes) -> Workbook:
 def _open(data: bytes):
     import python_calamine
 
+    archive = check_container(data)
+    paths, date1904 = inspect_upload(data, archive)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError as exc:
+        raise WorkbookUnreadable("工作簿设置了打开密码,请在Excel中取消密码后重新上传") from exc
+    except (python_calamine.CalamineError, OSError, ValueError) as exc:
+        raise WorkbookUnreadable(DAMAGED) from exc
+    return archive, book, paths, date1904
+
+
+def check_container(data: bytes) -> zipfile.ZipFile:
+    """The cheap checks of an upload (its size, an .xls or a password, the zip's directory), in milliseconds:
+    what a request may ask before it hands the file to a background job, which reads the rest."""
     limit = max_upload_bytes()
     if len(data) > limit:
         size = len(data) / 1024 / 1024
@@ -130,14 +148,7 @@ def _open(data: bytes):
     # A zip bomb: a few MB that unpack to gigabytes (the actual sizes are checked by inspect_upload).
     if unpacked > 20 * limit:
         raise _too_big_unpacked()
-    paths, date1904 = inspect_upload(data, archive)
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError as exc:
-        raise WorkbookUnreadable("工作簿设置了打开密码,请在Excel中取消密码后重新上传") from exc
-    except (python_calamine.CalamineError, OSError, ValueError) as exc:
-        raise WorkbookUnreadable(DAMAGED) from exc
-    return archive, book, paths, date1904
+    return archive
 
 
 def _too_big_unpacked() -> WorkbookUnreadable:

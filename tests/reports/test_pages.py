@@ -196,6 +196,20 @@ def test_downloads_have_chinese_file_names_that_browsers_understand(town, login,
     assert client.get(f"/reports/{q2.pk}/download/pdf/").status_code == 404
 
 
+def test_a_large_draft_is_built_by_a_job_and_downloaded_from_its_page(town, login, q2, settings):
+    from youthwork.models import FileJob
+
+    settings.JOB_ROWS_THRESHOLD = 0  # every draft with a record counts as large
+    client = login(town.city_leader)
+    response = client.get(f"/reports/{q2.pk}/download/docx/")
+    job = FileJob.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "done"
+    download = client.get(f"/jobs/{job.pk}/file/")
+    assert f"filename*=UTF-8''{quote('团市委2023年第二季度工作情况报告.docx')}" in download["Content-Disposition"]
+    assert docx.Document(io.BytesIO(download.content)).paragraphs[0].text.startswith("关于未成年人保护")
+
+
 def test_a_leader_finalises_and_a_district_leader_cannot_reopen(town, login):
     report = WorkReport.objects.create(unit=town.district_a, period_code="2023Q2")
     client = login(town.leader_a)

@@ -160,9 +160,9 @@ def test_imported_units_and_venues_get_history_too(cast, tmp_path):
 def test_an_import_confirmed_in_the_admin_records_the_uploaded_file_name(cast, login):
     client = login(cast.admin_a)
     upload = SimpleUploadedFile("乙表.xlsx", lesson_workbook(("A", "第1期", 100)))
-    preview = client.post("/admin/youthwork/importupload/", {"workbook": upload})
-    token = re.search(r'name="token" value="([0-9a-f]+)"', preview.content.decode()).group(1)
-    client.post("/admin/youthwork/importupload/", {"token": token})
+    preview = client.post("/admin/youthwork/importupload/", {"workbook": upload}, follow=True)
+    confirm = re.search(r'action="(/admin/youthwork/importrecord/\d+/confirm/)"', preview.content.decode()).group(1)
+    client.post(confirm)
     row = OnlineLesson.history.get()
     assert (row.history_user, row.history_change_reason) == (cast.admin_a, "导入工作簿 乙表.xlsx")
 

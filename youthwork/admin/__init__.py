@@ -19,6 +19,7 @@ from django.urls import reverse
 from youthwork import access, actions, privacy, search, versions
 from youthwork.admin.history import HistoryAdmin
 from youthwork.admin.importing import SheetImportExportMixin
+from youthwork.admin.jobs import ImportRecordAdmin  # noqa: F401 (registers 导入记录 and the import job pages)
 from youthwork.admin.lookups import GuardedChangeListAdmin
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger

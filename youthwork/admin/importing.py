@@ -1,14 +1,17 @@
 """Import and export in the admin: per sheet through django-import-export, and the `导入工作簿` page.
 
 Both run the one engine (youthwork.importing.engine), so the admin shows the same checks and the same
-Chinese messages as `manage.py import_workbook`. The upload waits between the preview and the
-confirmation in the database (youthwork.ImportUpload), never in a local folder, so the two requests
-may reach different server processes; it is deleted once imported.
+Chinese messages as `manage.py import_workbook`. An upload is stored in the database
+(youthwork.ImportUpload, never a local folder) and checked, then imported, by background jobs
+(youthwork.import_runs); the request returns at once with the job's page (youthwork.admin.jobs), which
+shows the progress, the result, 确认导入, and stays in 导入记录. A large export runs as a job too
+(youthwork.file_jobs).
 """
 
 from __future__ import annotations
 
 import contextvars
+import pickle
 from contextlib import contextmanager
 from urllib.parse import quote
 
@@ -24,11 +27,12 @@ from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
+from youthwork import file_jobs, import_runs
 from youthwork.admin.resources import DatabaseStorage, format_for, resource_for
-from youthwork.importing.engine import WorkbookUnreadable, import_workbook
+from youthwork.importing.engine import WorkbookUnreadable
 from youthwork.ledgers import all_sheets, get_sheet
 from youthwork.models import ImportUpload
-from youthwork.spreadsheets import max_upload_bytes
+from youthwork.spreadsheets import check_container, max_upload_bytes
 from youthwork.workbooks import blank_template
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,6 +41,16 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def may_import(user) -> bool:
     """Whether the user may import at least one sheet (each sheet still asks its own permission)."""
     return user.is_active and any(user.has_perm(sheet.perm("import")) for sheet in all_sheets())
+
+
+def start_check(request, upload, sheet_name: str = "") -> HttpResponseRedirect | None:
+    """Store an uploaded file and start its check (a background job): the job page, or None when the
+    file is not an .xlsx workbook at all (the caller shows why: WorkbookUnreadable)."""
+    data = b"".join(upload.chunks())
+    check_container(data)  # the cheap checks; the job reads the rest
+    stored = ImportUpload.store(data, upload.name, request.user, sheet=sheet_name)
+    import_runs.start(stored, ImportUpload.Stage.CHECK)
+    return HttpResponseRedirect(reverse("admin:youthwork_importrecord_job", args=[stored.pk]))
 
 
 def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
@@ -116,8 +130,22 @@ class SheetImportExportMixin(ImportExportMixin):
         return {"user": _uploader.get()}  # DatabaseStorage keeps each upload for its uploader only
 
     def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                try:
+                    return start_check(request, form.cleaned_data["import_file"], self.sheet.name)
+                except WorkbookUnreadable:
+                    pass  # django-import-export's own view reads it again and shows why
         with _serving(request):
             return super().import_action(request, **kwargs)
+
+    def export_action(self, request, **kwargs):
+        # More rows than JOB_ROWS_THRESHOLD: the file is built by a background job, downloaded from its page.
+        if request.method == "POST" and self.has_export_permission(request):
+            if (job_page := maybe_export_job(self, request)) is not None:
+                return job_page
+        return super().export_action(request, **kwargs)
 
     def process_import(self, request, **kwargs):
         try:
@@ -187,45 +215,15 @@ class WorkbookImportAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not may_import(request.user):
             raise PermissionDenied
-        context = {"form": WorkbookUploadForm(), "outcome": None, "token": None}
-        if request.method == "POST" and "token" in request.POST:
-            return self._confirm(request, context)
+        form = WorkbookUploadForm()
         if request.method == "POST":
             form = WorkbookUploadForm(request.POST, request.FILES)
-            context["form"] = form
             if form.is_valid():
-                upload = form.cleaned_data["workbook"]
-                data = upload.read()
                 try:
-                    outcome = import_workbook(data, user=request.user, dry_run=True)
+                    return start_check(request, form.cleaned_data["workbook"])
                 except WorkbookUnreadable as exc:
                     form.add_error("workbook", str(exc))
-                else:
-                    context["outcome"] = outcome
-                    context["file_name"] = upload.name
-                    if outcome.ok and outcome.sheets:
-                        context["token"] = ImportUpload.store(data, upload.name, request.user).token
-        return self._render(request, context)
-
-    def _confirm(self, request, context):
-        upload = self.get_queryset(request).filter(token=request.POST["token"]).first()
-        if upload is None:
-            messages.error(request, "上传的工作簿已导入或已过期,请重新上传")
-            return HttpResponseRedirect(request.path)
-        data, file_name = bytes(upload.content), upload.file_name
-        upload.delete()
-        try:
-            outcome = import_workbook(data, user=request.user, file_name=file_name)
-        except WorkbookUnreadable as exc:
-            messages.error(request, str(exc))
-            return HttpResponseRedirect(request.path)
-        if outcome.errors:  # the data changed since the preview
-            context.update(outcome=outcome, file_name=file_name, confirm_failed=True)
-            return self._render(request, context)
-        messages.success(request, f"“{file_name}”已导入。")
-        for sheet in outcome.sheets:
-            messages.success(request, sheet.summary())
-        return HttpResponseRedirect(request.path)
+        return self._render(request, {"form": form})
 
     def _render(self, request, context):
         context.update(
@@ -233,7 +231,42 @@ class WorkbookImportAdmin(admin.ModelAdmin):
             title="导入工作簿",
             opts=self.opts,
             template_url=reverse("admin:youthwork_importupload_template"),
+            records_url=reverse("admin:youthwork_importrecord_changelist"),
             max_megabytes=max_upload_bytes() // 1024 // 1024,
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/youthwork/import_workbook.html", context)
+
+
+# --- admin exports ---------------------------------------------------------------------------------
+
+
+def maybe_export_job(model_admin, request) -> HttpResponseRedirect | None:
+    """An admin export of more than JOB_ROWS_THRESHOLD rows as a job (its page), else None (export now).
+
+    The rows are the changelist's export queryset (its filters, the user's scope), stored as its query."""
+    if "export_items" in request.POST:  # the 导出所选 action: the rows of a page
+        return None
+    queryset = model_admin.get_export_queryset(request)
+    rows = queryset.count()
+    if not file_jobs.is_large(rows):
+        return None
+    sheet = model_admin.sheet
+    name = model_admin.get_export_filename(request, queryset, None)
+    params = {"sheet": sheet.name, "file_name": name, "rows": rows}
+    title = f"导出{sheet.name}({rows:,}行)"
+    builder = "youthwork.admin.importing.export_sheet"
+    job = file_jobs.start_file_job(request.user, title, builder, params, queryset.query)
+    return file_jobs.job_page(job)
+
+
+def export_sheet(job, progress) -> tuple[bytes, str, str]:
+    sheet = get_sheet(job.params["sheet"])
+    if not job.user.has_perm(sheet.perm("export")):
+        raise file_jobs.Refused(f"您已没有导出“{sheet.name}”的权限")
+    queryset = sheet.model._default_manager.all()
+    queryset.query = pickle.loads(bytes(job.query))  # written by start_file_job, never from a request
+    progress(sheet=sheet.name, phase="导出", done=0, total=job.params.get("rows"))
+    dataset = resource_for(sheet)(user=job.user).export(queryset=queryset)
+    progress(sheet=sheet.name, phase="写入文件", done=len(dataset), total=job.params.get("rows"))
+    return format_for(sheet)().export_data(dataset), job.params["file_name"], XLSX_CONTENT_TYPE

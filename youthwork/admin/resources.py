@@ -20,7 +20,7 @@ from import_export.results import Error, Result, RowResult
 
 from youthwork import privacy, workbooks
 from youthwork.importing.directories import Lookups
-from youthwork.importing.engine import ImportOutcome, import_sheets
+from youthwork.importing.engine import ImportOutcome, import_sheets, raw_sheet_for
 from youthwork.importing.readers import CellReader, reader_for
 from youthwork.ledgers import SheetSpec, get_sheet
 from youthwork.models import ImportUpload
@@ -147,12 +147,7 @@ class SheetDataset(tablib.Dataset):
 
 def sheet_dataset(data: bytes, sheet: SheetSpec | None) -> SheetDataset:
     """The sheet of an uploaded file to import into one sheet's admin: the sheet of that name, else the first."""
-    book = open_workbook(data)
-    names = [name for name in book.sheet_names if name != workbooks.INSTRUCTIONS_SHEET] or book.sheet_names
-    if not names:
-        raise WorkbookUnreadable("工作簿中没有工作表")
-    name = sheet.name if sheet is not None and sheet.name in names else names[0]
-    return SheetDataset(book.sheet(name))
+    return SheetDataset(raw_sheet_for(open_workbook(data), sheet))
 
 
 def raw_sheet_of(dataset, sheet: SheetSpec) -> RawSheet:
@@ -204,7 +199,8 @@ class DatabaseStorage:
     def save(self, data):
         if getattr(self.user, "pk", None) is None:
             raise ValueError("an upload needs the user who sent it")
-        upload = ImportUpload.store(data if isinstance(data, bytes) else data.encode(), file_name="", user=self.user)
+        content = data if isinstance(data, bytes) else data.encode()
+        upload = ImportUpload.store(content, file_name="", user=self.user, status=ImportUpload.Status.DONE)
         self.name = upload.token
 
     def read(self):

@@ -21,6 +21,7 @@ query each per sheet; rows are written with bulk_create / bulk_update in batches
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ class PreviewRow:
 class SheetResult:
     name: str
     headers: list[str] = field(default_factory=list)
+    label: str = ""  # the sheet's name in the user's file (a ledger admin's import may read "Sheet1")
+    header_row: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -110,17 +113,17 @@ class ImportOutcome:
         ]
 
 
-def import_workbook(data: bytes, user=None, dry_run: bool = False, file_name: str = "") -> ImportOutcome:
+def import_workbook(data: bytes, user=None, dry_run: bool = False, file_name: str = "", **hooks) -> ImportOutcome:
     """Import every recognised sheet of an .xlsx workbook as `user` (None: full scope), all or nothing.
 
     `file_name` is recorded in the history of every record written. Raises WorkbookUnreadable when the
-    bytes are not a readable .xlsx workbook.
+    bytes are not a readable .xlsx workbook. `hooks`: see import_sheets.
     """
     book = open_workbook(data)
     known = {sheet.name for sheet in all_sheets()}
     unrecognised = [name for name in book.sheet_names if name not in known and name != INSTRUCTIONS_SHEET]
     items = [(sheet, _loader(book, sheet.name)) for sheet in all_sheets() if sheet.name in book.sheet_names]
-    return import_sheets(items, user, dry_run, unrecognised, file_name=file_name)
+    return import_sheets(items, user, dry_run, unrecognised, file_name=file_name, **hooks)
 
 
 def _loader(book, name):
@@ -133,14 +136,25 @@ def import_sheets(
     dry_run: bool = False,
     unrecognised: Iterable[str] = (),
     file_name: str = "",
+    progress: Callable[..., None] | None = None,
+    now: dt.datetime | None = None,
+    finish: Callable[[ImportOutcome], bool] | None = None,
 ) -> ImportOutcome:
-    """Import sheets (in the order given) in one transaction, rolled back on any error or a dry run."""
-    run = _Run(user, dry_run, file_name)
+    """Import sheets (in the order given) in one transaction, rolled back on any error or a dry run.
+
+    `progress(sheet=, phase=, done=, total=)` hears how far the import is (every few hundred rows);
+    `now` is the history date of every record written (default: the start); `finish(outcome)` runs
+    inside the transaction just before a real import commits, and returning False rolls it back (a
+    background job records its end with its data: youthwork.import_runs).
+    """
+    run = _Run(user, dry_run, file_name, progress, now)
     try:
         with transaction.atomic():
             for sheet, raw in items:
                 run.import_sheet(sheet, raw() if callable(raw) else raw)
             if run.errors or dry_run:
+                transaction.set_rollback(True)
+            elif finish is not None and not finish(ImportOutcome(run.results, list(unrecognised), [], dry_run)):
                 transaction.set_rollback(True)
     except IntegrityError:
         # Someone else wrote the same natural key between our reading and our writing.
@@ -191,7 +205,9 @@ class _Table:
 
 
 class _Run:
-    def __init__(self, user, dry_run: bool, file_name: str = ""):
+    PROGRESS_EVERY = 500  # rows between two progress reports
+
+    def __init__(self, user, dry_run: bool, file_name: str = "", progress=None, now=None):
         self.user = user
         self.dry_run = dry_run
         self.reason = f"导入工作簿 {file_name}".strip()  # the history's change reason
@@ -199,9 +215,14 @@ class _Run:
         self.check_lock = lock_checker()
         self.errors: list[RowError] = []
         self.results: list[SheetResult] = []
-        self.now = timezone.now()
+        self.now = now or timezone.now()
         self.current_row = 0
         self.label = ""
+        self.progress = progress
+
+    def report(self, phase: str, done: int, total: int | None):
+        if self.progress is not None:
+            self.progress(sheet=self.label, phase=phase, done=done, total=total)
 
     # errors and results
 
@@ -213,7 +234,7 @@ class _Run:
         return not self.dry_run and not self.errors
 
     def import_sheet(self, sheet: SheetSpec, raw: RawSheet):
-        result = SheetResult(sheet.name)
+        result = SheetResult(sheet.name, label=raw.name)
         self.results.append(result)
         self.label = raw.name
         if self.user is not None and not self.user.has_perm(sheet.perm("import")):
@@ -224,6 +245,7 @@ class _Run:
         if table is None:
             return
         result.headers = [column.header for column in table.columns.values()]
+        result.header_row = table.header_row
         if sheet.model is Unit:
             _UnitsImport(self, table, result).run()
         else:
@@ -235,6 +257,7 @@ class _Run:
         rows = iter(raw.rows)
         offset = raw.first_column
         problems = raw.problems
+        height = raw.height
         required = set(sheet.required_headers)
         by_header = {column.header: column for column in sheet.columns}
         number = 0
@@ -258,6 +281,8 @@ class _Run:
         mapped = list(table.columns)
         for cells in rows:
             number += 1
+            if number % self.PROGRESS_EVERY == 0:
+                self.report("读取", number, height)
             first = next((value for value in cells if not is_blank(value)), None)
             if isinstance(first, str) and re.sub(r"\s+", "", normalise(first)) in TOTALS_WORDS:
                 continue  # a totals row
@@ -435,18 +460,27 @@ class _KeyedImport:
         self.job.check_lock = lock_checker()
 
     def load_existing(self, keys: list[tuple]) -> dict[tuple, dict]:
-        """The stored records whose natural keys the sheet names, by key."""
+        """The stored records whose natural keys the sheet names, by key.
+
+        The query reads the sheet's units and dates in chunks; only the records whose key the sheet names
+        are kept, so memory follows the sheet, not the ledger (a year of 200,000 records in the same units).
+        """
         if not keys:
             return {}
+        wanted = set(keys)
         queryset = self.existing_queryset(keys)
         key = self.sheet.key
         names = list(self.fields)
         attnames = [self.fields[name].attname for name in names]
+        key_at = [names.index(name) for name in key]
         existing = {}
         for pk, *stored in queryset.values_list("pk", *attnames).iterator(chunk_size=5000):
+            found = tuple(stored[index] for index in key_at)
+            if found not in wanted:
+                continue
             record = dict(zip(names, stored, strict=True))
             record["pk"] = pk
-            existing[tuple(record[name] for name in key)] = record
+            existing[found] = record
         return existing
 
     def run(self):
@@ -455,7 +489,11 @@ class _KeyedImport:
             self.lock(keys)
         existing = self.load_existing(keys)
         seen: dict[tuple, int] = {}
-        for row in self.table.rows:
+        total = len(self.table.rows)
+        self.job.report("检查" if self.job.dry_run else "写入", 0, total)
+        for done, row in enumerate(self.table.rows, 1):
+            if done % self.job.PROGRESS_EVERY == 0:
+                self.job.report("检查" if self.job.dry_run else "写入", done, total)
             self.job.current_row = row.number
             action = self.import_row(row, existing, seen)
             if len(self.result.preview) < PREVIEW_ROWS:
@@ -708,6 +746,7 @@ class _UnitsImport:
             return
         moved = found is not None and found.parent_id != unit.parent_id
         unit._history_user, unit._change_reason = self.job.user, self.job.reason
+        unit._history_date = self.job.now  # like the bulk-written rows: the import's one date (撤销 finds it)
         unit.save()
         if moved:
             self.units.reload()  # the subtree's paths changed
@@ -745,3 +784,12 @@ class _UnitsImport:
             column = self.header.get(field_name, self.header["name"])
             errors.extend((column, message) for message in messages)
         return errors
+
+
+def raw_sheet_for(book, sheet: SheetSpec | None) -> RawSheet:
+    """The sheet of an opened workbook that one sheet's import reads: the sheet of that name, else the first."""
+    names = [name for name in book.sheet_names if name != INSTRUCTIONS_SHEET] or book.sheet_names
+    if not names:
+        raise WorkbookUnreadable("工作簿中没有工作表")
+    name = sheet.name if sheet is not None and sheet.name in names else names[0]
+    return book.sheet(name)

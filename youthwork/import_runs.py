@@ -27,8 +27,8 @@ from openpyxl import Workbook
 
 from youthwork import actions, jobs
 from youthwork.importing.engine import ImportOutcome, RowError, import_sheets, import_workbook, raw_sheet_for
-from youthwork.models import ImportUpload, LedgerRecord, Unit
 from youthwork.ledgers import all_sheets, get_sheet
+from youthwork.models import ImportUpload, LedgerRecord, Unit
 from youthwork.spreadsheets import WorkbookUnreadable, append_row, open_workbook
 
 SHOWN_ERRORS = 200  # the job page lists this many errors (and says how many there are)

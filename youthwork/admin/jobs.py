@@ -26,8 +26,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from youthwork import access, import_runs, jobs, privacy
-from youthwork.models import ImportRecord, ImportUpload, Job
 from youthwork.ledgers import all_sheets, get_sheet
+from youthwork.models import ImportRecord, ImportUpload, Job
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from reports.builder import build_file
 from reports.models import WorkReport
-from youthwork import access
+from youthwork import access, figure_cache
 from youthwork.file_jobs import Refused
 from youthwork.ledgers import all_ledgers
 
@@ -16,7 +18,13 @@ CONTENT_TYPES = {
 
 
 def records_counted(report: WorkReport) -> int:
-    """How many ledger records the report's figures read (its unit's subtree, its period): one count a ledger."""
+    """How many ledger records the report's figures read (its unit's subtree, its period): one count a ledger,
+    kept in the figures' cache until the scope changes, so a second download reads no ledger."""
+    key = f"report-records:{report.period.code}"
+    return figure_cache.cached(report.unit, {key: partial(_count, report)}, sources=(__name__,))[key]
+
+
+def _count(report: WorkReport) -> int:
     return sum(ledger.model.objects.within(report.unit).in_period(report.period).count() for ledger in all_ledgers())
 
 

@@ -175,8 +175,11 @@ def report_detail(request, pk):
         figures = collect(report.period, report.unit)
         document = build(report.period, report.unit, text_of(report), figures)
         notes = _notes(report.period, report.unit, figures)
+    records = 0 if report.is_final else report_jobs.records_counted(report)  # cached with the figures
     context = {
         "notes": notes,
+        "records": records,
+        "built_by_job": file_jobs.is_large(records),
         "report": report,
         "document": document,
         **html.context(document),

@@ -201,12 +201,13 @@ def test_a_large_draft_is_built_by_a_job_and_downloaded_from_its_page(town, logi
 
     settings.JOB_ROWS_THRESHOLD = 0  # every draft with a record counts as large
     client = login(town.city_leader)
+    assert "文件将在后台生成" in client.get(f"/reports/{q2.pk}/").content.decode()  # said before the click
     response = client.get(f"/reports/{q2.pk}/download/docx/")
     job = FileJob.objects.get()
     assert response["Location"] == f"/jobs/{job.pk}/"
     assert job.status == "done"
     download = client.get(f"/jobs/{job.pk}/file/")
-    assert f"filename*=UTF-8''{quote('团市委2023年第二季度工作情况报告.docx')}" in download["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('团市委2023年第二季度工作情况报告(草稿).docx')}" in download["Content-Disposition"]
     assert docx.Document(io.BytesIO(download.content)).paragraphs[0].text.startswith("关于未成年人保护")
 
 

@@ -177,9 +177,9 @@ class WorkbookUploadForm(forms.Form):
         return _check_size(self.cleaned_data.get("workbook"))
 
 
-@admin.register(ImportUpload)
-class WorkbookImportAdmin(admin.ModelAdmin):
-    """The `导入工作簿` page: upload → dry run (summary, every error, the first rows) → confirm → import."""
+class ImportPagesAdmin(admin.ModelAdmin):
+    """Pages of the import that are only looked at here: shown to whoever may import a sheet; an upload or
+    an import record is never added, changed or deleted through the admin's own forms."""
 
     def has_module_permission(self, request):
         return may_import(request.user)
@@ -195,6 +195,11 @@ class WorkbookImportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportUpload)
+class WorkbookImportAdmin(ImportPagesAdmin):
+    """The `导入工作簿` page: upload → dry run (summary, every error, the first rows) → confirm → import."""
 
     def get_queryset(self, request):
         uploads = super().get_queryset(request)  # an upload is its uploader's only

@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from youthwork import access, import_runs, jobs, privacy
+from youthwork.admin.importing import ImportPagesAdmin, may_import
 from youthwork.ledgers import all_sheets, get_sheet
 from youthwork.models import ImportRecord, ImportUpload, Job
 
@@ -37,10 +38,6 @@ try:  # django-tasks-db's own admin page of its queue is English and shows task 
     admin.site.unregister(DBTaskResult)
 except admin.sites.NotRegistered:
     pass
-
-
-def may_import(user) -> bool:
-    return user.is_active and any(user.has_perm(sheet.perm("import")) for sheet in all_sheets())
 
 
 def attachment(content: bytes, file_name: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
@@ -134,26 +131,11 @@ class _JobPages:
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(_JobPages, admin.ModelAdmin):
+class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
     list_display = ["created_at", "who", "file", "kind", "counts", "state", "took"]
     list_display_links = None
     list_per_page = 50
     search_fields = ["file_name"]
-
-    def has_module_permission(self, request):
-        return may_import(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return may_import(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def visible_jobs(self, request):
         if not may_import(request.user):

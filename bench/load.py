@@ -1,7 +1,7 @@
 """Quarter-end load: many logged-in users at once against gunicorn on PostgreSQL with a city's year of records.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthwork python bench/load.py
-        [--records 200000] [--clients 16] [--duration 30] [--workers 2] [--year 2023]
+        [--records 200000] [--clients 16] [--duration 30] [--slice 5] [--workers 2] [--year 2023]
         [--single [--small 2000] [--requests 20]] [--no-load] [--keep] [--reuse]
 
 It creates a scratch database next to the one DATABASE_URL names (Django's test database name,
@@ -10,7 +10,8 @@ city and tops it up to --records ledger records of --year with `load_demo --reco
 (youthwork.demo.volume), runs VACUUM ANALYZE, and starts gunicorn (--workers sync workers, production
 settings: DEBUG off, a throw-away secret key, plain HTTP on 127.0.0.1). Then --clients clients, each
 logged in as the demo city's admin (its own session cookie; standard library threads and http.client),
-request one page after another, each page for --duration seconds:
+request one page after another, each page for --duration seconds in all, the pages taking turns of --slice
+seconds (so that load from elsewhere on a shared machine falls on every page alike):
 
 - the login page, anonymous (the baseline: Django, a template, no ledger);
 - the dashboard of the city, `/?period=<year>Q3`;
@@ -284,17 +285,29 @@ def single_requests(port: int, year: int, count: int) -> dict[str, float]:
     return medians
 
 
-def load(port: int, year: int, clients: int, duration: float) -> list[Result]:
+def load(port: int, year: int, clients: int, duration: float, slice_seconds: float) -> list[Result]:
+    """Each page `duration` seconds under all clients, in turns of `slice_seconds`: page 1, page 2, …, page 1 …
+
+    On a shared machine the load from others comes and goes; pages measured one after the other for their whole
+    time would each meet a different share of it and the ratios would say more about the neighbours than about
+    the pages. In short turns every page meets the same mix.
+    """
     sessions = [Session(port) for _ in range(clients)]
     for session in sessions:
         session.login()
-    results = []
-    for page in pages(year):
+    results = [Result(page) for page in pages(year)]
+    for result in results:
         for _ in range(2):  # warm the workers up on this page
-            sessions[0].get(page)
-        results.append(hammer(sessions, page, duration))
-        result = results[-1]
-        print(f"  {page.label}: {len(result.seconds)} requests, {result.errors} errors", flush=True)
+            sessions[0].get(result.page)
+    turns = max(1, round(duration / slice_seconds))
+    for _ in range(turns):
+        for result in results:
+            turn = hammer(sessions, result.page, duration / turns)
+            result.seconds += turn.seconds
+            result.errors += turn.errors
+            result.elapsed += turn.elapsed
+    for result in results:
+        print(f"  {result.page.label}: {len(result.seconds)} requests, {result.errors} errors", flush=True)
     return results
 
 
@@ -304,6 +317,7 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30, help="seconds of load on each page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--slice", type=float, default=5, help="seconds of one turn on a page (pages take turns)")
     parser.add_argument("--year", type=int, default=2023, help="the year of the records (the demo city's)")
     parser.add_argument("--single", action="store_true", help="also single requests at --small and --records")
     parser.add_argument("--small", type=int, default=2_000)
@@ -330,7 +344,7 @@ def main():
                     single[actual] = single_requests(server.port, args.year, args.requests)
                 if size == args.records and not args.no_load:
                     print(f"load: {args.clients} clients × {args.duration:g} s a page at {actual:,} records …")
-                    results = load(server.port, args.year, args.clients, args.duration)
+                    results = load(server.port, args.year, args.clients, args.duration, args.slice)
             finally:
                 server.stop()
     finally:
@@ -344,7 +358,7 @@ def main():
         baseline = results[0].quantile(95)
         print(
             f"{actual:,} records, gunicorn {args.workers} sync workers, {args.clients} logged-in clients, "
-            f"{args.duration:g} s a page\n"
+            f"{args.duration:g} s a page in turns of {args.slice:g} s\n"
         )
         print("| page | req/s | p50 | p95 | p95 ÷ the login page's p95 | errors |")
         print("|---|---|---|---|---|---|")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -11,6 +12,7 @@ class YouthworkConfig(AppConfig):
     def ready(self):
         from youthwork.roles import sync_roles_after_migrate
         from youthwork.search import create_trigram_indexes
+        from youthwork.sessions import start_the_clock
 
         # After Django's own permissions (this app comes after auth in INSTALLED_APPS): the roles get
         # the permissions of every model, also of a ledger added since the database was first migrated.
@@ -19,6 +21,8 @@ class YouthworkConfig(AppConfig):
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="youthwork.create_cache_table")
         # On PostgreSQL, the trigram indexes of every ledger's searched columns (youthwork.search).
         post_migrate.connect(create_trigram_indexes, sender=self, dispatch_uid="youthwork.trigram_indexes")
+        # A login saves the session anyway: it carries the time its idle clock was last moved (youthwork.sessions).
+        user_logged_in.connect(start_the_clock, dispatch_uid="youthwork.session_clock")
 
 
 def create_cache_table(using="default", verbosity=1, **kwargs) -> None:

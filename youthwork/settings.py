@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Moves an idle session's end with the user's requests, saving it at most every few minutes (youthwork.sessions).
+    "youthwork.sessions.RollingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -232,9 +234,10 @@ if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
         "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
         "https",
     )
-# A session ends after this many hours without a request (each request starts the count again).
+# A session ends after this many hours without a request: each request starts the count again, saving the session
+# at most every SESSION_REFRESH_SECONDS (youthwork.sessions; SESSION_SAVE_EVERY_REQUEST wrote it on every page).
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 300
 
 
 

@@ -8,10 +8,13 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from activities.models import ThemeDay
 from reports.models import WorkReport
 from tests.factories import make_record
+from youthwork.sessions import REFRESHED_AT
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 HANDLER = re.compile(r"""<[^>]*\s(on[a-z]+)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -113,12 +116,31 @@ def test_portal_and_admin_pages_load_the_one_portal_script(login, cast):
     assert script.status_code == 200 and b"data-confirm" in b"".join(script.streaming_content)
 
 
-def test_every_request_moves_the_session_end_to_8_hours_after_it(login, cast):
+def test_logging_in_starts_an_8_hour_session(client, cast):
+    response = client.post("/accounts/login/", {"username": "clerk_a", "password": "pw-for-tests-1"})
+    assert response.status_code == 302 and response.cookies["sessionid"]["max-age"] == 8 * 3600
+
+
+def test_a_request_moves_the_session_end_to_8_hours_after_it_once_the_last_move_is_minutes_old(login, cast):
     client = login(cast.clerk_a)
-    for url in ("/", "/ledgers/themeday/"):
-        cookie = client.get(url).cookies["sessionid"]
-        assert cookie["max-age"] == 8 * 3600
+    assert "sessionid" not in client.get("/").cookies  # the login just moved it
+    session = client.session
+    session[REFRESHED_AT] -= settings.SESSION_REFRESH_SECONDS + 1  # as if the last request were minutes ago
+    session.set_expiry(None)
+    session.save()
+    cookie = client.get("/ledgers/themeday/").cookies["sessionid"]
+    assert cookie["max-age"] == 8 * 3600
     assert client.session.get_expiry_age() == 8 * 3600
+
+
+def test_a_page_read_soon_after_the_last_one_writes_no_session(login, cast):
+    client = login(cast.clerk_a)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/ledgers/themeday/")
+    assert response.status_code == 200 and "sessionid" not in response.cookies
+    writes = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert writes == []
 
 
 def test_a_session_idle_past_its_age_must_log_in_again(login, cast, settings):

@@ -114,6 +114,19 @@ class FilterForm(forms.Form):
                 )
                 self.fields[column.name].error_messages["invalid_choice"] = f"{column.header}没有“%(value)s”这一项"
 
+        # Bootstrap's classes on the widgets themselves: the list renders `{{ field }}` (portal/ledger_list.html);
+        # crispy's field templates took a third of a list page's time under load (bench/load.py).
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # the message below the field
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")

@@ -16,6 +16,10 @@ class YouthworkAdminSite(admin.AdminSite):
     site_header = "青少年工作平台"
     site_title = "青少年工作平台"
     index_title = "数据管理"
+    # No side bar: it rebuilt and rendered the index's links to every model (about 20, each reversed and checked
+    # against the permissions) on every page, a quarter of a change list's time under load (bench/load.py). The index,
+    # the breadcrumbs and the header's links lead to the same places.
+    enable_nav_sidebar = False
 
     def get_app_list(self, request, app_label=None):
         # The work areas first (as declared in INSTALLED_APPS), then reports and the organisation; within an

@@ -27,6 +27,7 @@ from reports.forms import ItemFormSets, NewReportForm, ReportTextForm, period_no
 from reports.models import WorkReport, report_file_name
 from reports.permissions import may_reopen
 from reports.render import docx, html
+from reports.sources import source_rows
 from youthwork import access, file_jobs
 from youthwork.locks import is_lock_conflict
 
@@ -88,6 +89,7 @@ def report_draft(request):
         "notes": _notes(period, unit, figures),
         "query": query,
         "may_add": request.user.has_perm("reports.add_workreport"),
+        "sources": source_rows(figures, period, unit, request.user),
     }
     return render(request, "reports/draft.html", context)
 
@@ -168,16 +170,18 @@ def report_new(request):
 @permission_required("reports.view_workreport", raise_exception=True)
 def report_detail(request, pk):
     report = _report(request, pk)
-    notes = []
+    notes, sources = [], []
     if report.is_final and report.frozen_document:
         document = Document.from_dict(WorkReport.objects.values_list("frozen_document", flat=True).get(pk=pk))
     else:
         figures = collect(report.period, report.unit)
         document = build(report.period, report.unit, text_of(report), figures)
         notes = _notes(report.period, report.unit, figures)
+        sources = source_rows(figures, report.period, report.unit, request.user)
     records = 0 if report.is_final else report_jobs.records_counted(report)  # cached with the figures
     context = {
         "notes": notes,
+        "sources": sources,
         "records": records,
         "built_by_job": file_jobs.is_large(records),
         "report": report,

@@ -36,5 +36,5 @@ def build_report_file(job, progress) -> tuple[bytes, str, str]:
         raise Refused("报告不存在,或您已没有查看它的权限")
     fmt = job.params["fmt"]
     progress(phase="生成报告", done=0, total=job.params.get("rows"))
-    content, _notes = build_file(report.period, report.unit, fmt)
+    content, _notes = build_file(report.period, report.unit, fmt, user=user)
     return content, report.file_name(fmt), CONTENT_TYPES[fmt]

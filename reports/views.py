@@ -28,7 +28,8 @@ from reports.models import WorkReport, report_file_name
 from reports.permissions import may_reopen
 from reports.render import docx, html
 from reports.sources import source_rows
-from youthwork import access, file_jobs
+from youthwork import access, file_jobs, privacy
+from youthwork.ledgers import all_ledgers
 from youthwork.locks import is_lock_conflict
 
 CONTENT_TYPES = {
@@ -106,9 +107,17 @@ def report_draft_download(request, fmt):
         if existing is not None and access.can_see_unit(request.user, existing.unit):
             return redirect(f"{reverse('reports:download', args=[existing.pk, fmt])}?{request.GET.urlencode()}")
         return render(request, "reports/new.html", {"chooser": chooser}, status=400)
-    content, _unused = build_file(period, unit, fmt, gaps_appendix=bool(request.GET.get("gaps")))
+    content, _unused = build_file(period, unit, fmt, gaps_appendix=bool(request.GET.get("gaps")), user=request.user)
     name = report_file_name(unit.name, period, fmt, draft=True)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    return _private_if_names(response, request.user, fmt)
+
+
+def _private_if_names(response, user, fmt: str):
+    """A draft annex whose 明细 sheets show the reader names of minors is kept out of every cache."""
+    if fmt == "xlsx" and any(privacy.shows_personal(user, ledger) for ledger in all_ledgers()):
+        privacy.keep_private(response)
+    return response
 
 
 @login_required
@@ -274,7 +283,8 @@ def report_download(request, pk, fmt):
             params = {"report": report.pk, "fmt": fmt, "rows": rows}
             job = file_jobs.start_file_job(request.user, title, "reports.jobs.build_report_file", params)
             return file_jobs.job_page(job)
-        content, _notes = build_file(report.period, report.unit, fmt, gaps_appendix=gaps_appendix)
-    return FileResponse(
+        content, _notes = build_file(report.period, report.unit, fmt, gaps_appendix=gaps_appendix, user=request.user)
+    response = FileResponse(
         io.BytesIO(content), as_attachment=True, filename=report.file_name(fmt), content_type=CONTENT_TYPES[fmt]
     )
+    return _private_if_names(response, request.user, fmt)

@@ -107,6 +107,12 @@ def report_draft_download(request, fmt):
         if existing is not None and access.can_see_unit(request.user, existing.unit):
             return redirect(f"{reverse('reports:download', args=[existing.pk, fmt])}?{request.GET.urlencode()}")
         return render(request, "reports/new.html", {"chooser": chooser}, status=400)
+    rows = report_jobs.records_read(period, unit)
+    if file_jobs.is_large(rows):  # built by a background job; its page offers the file
+        title = f"{unit.name}{period.label}({fmt.upper()}草稿,{rows:,}条记录)"
+        params = {"period": period.code, "unit": unit.pk, "fmt": fmt, "rows": rows}
+        job = file_jobs.start_file_job(request.user, title, "reports.jobs.build_report_file", params)
+        return file_jobs.job_page(job)
     content, _unused = build_file(period, unit, fmt, gaps_appendix=bool(request.GET.get("gaps")), user=request.user)
     name = report_file_name(unit.name, period, fmt, draft=True)
     response = FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])

@@ -89,3 +89,18 @@ def test_a_ledger_without_records_says_so_and_the_summary_sheets_keep_their_titl
     book = download(login(records.leader_a), records.district_a)
     assert book["明细-支教点"]["A3"].value == "本期和今年以来没有记录"
     assert "A1:" in str(book["思想引领"].merged_cells)
+
+
+def test_a_large_drafts_annex_is_built_by_a_job_with_the_readers_masking(records, login, settings):
+    from youthwork.models import FileJob
+
+    settings.JOB_ROWS_THRESHOLD = 0  # every draft with a record counts as large
+    client = login(records.leader_a)
+    response = client.get(f"/reports/draft/download/xlsx/?period=2023Q2&unit={records.district_a.pk}")
+    job = FileJob.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "done"
+    download = client.get(f"/jobs/{job.pk}/file/")
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    assert sorted(row["学生姓名"] for row in detail(book, "资助学生")) == ["李**", "王**"]
+    assert login(records.clerk_b).get(f"/jobs/{job.pk}/file/").status_code == 404

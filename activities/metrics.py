@@ -21,7 +21,16 @@ from __future__ import annotations
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value, When
 
 from activities.models import Ceremony, CounsellorContest, OnlineLesson, ThemeDay
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, in_choice_order, unit_label
+from youthwork.metrics import (
+    AreaMetrics,
+    Figure,
+    FigureTable,
+    Slice,
+    Source,
+    aggregates,
+    in_choice_order,
+    unit_label,
+)
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -38,33 +47,49 @@ record_counts = area.record_counts
 by_child = area.by_child
 pending_units = area.pending_units
 
+LEAGUE_DAY = (("day_type", ThemeDay.DayType.LEAGUE),)
+PIONEER_DAY = (("day_type", ThemeDay.DayType.PIONEER),)
+LEAGUE_CEREMONY = (("ceremony_type", Ceremony.CeremonyType.LEAGUE),)
+PIONEER_CEREMONY = (("ceremony_type", Ceremony.CeremonyType.PIONEER),)
+LESSON_PARTICIPANTS = Source("onlinelesson", "participants")
+LEAGUE_CEREMONIES = Source("ceremony", where=LEAGUE_CEREMONY)
+PIONEER_CEREMONIES = Source("ceremony", where=PIONEER_CEREMONY)
+NEW_LEAGUE_MEMBERS = Source("ceremony", "new_members", LEAGUE_CEREMONY)
+NEW_PIONEERS = Source("ceremony", "new_members", PIONEER_CEREMONY)
+# The records a figure is drawn from where the list cannot total it: a distinct count of schools, the
+# contests split by whether their name says 团干部 (a condition on free text), names and labels.
+THEME_DAYS = Source("themeday", exact=False)
+CEREMONIES = Source("ceremony", exact=False)
+CONTESTS = Source("counsellorcontest", exact=False)
+
 FIGURES = (
-    Figure("lesson_participants_ytd", "网上团队课参学人次", "count", "", "今年以来"),
-    Figure("lesson_participants", "网上团队课参学人次", "count", compare=True),
-    Figure("lesson_columns_ytd", "网上团队课栏目", "text", "", "今年以来"),
-    Figure("league_days", "主题团日", "count", "场", compare=True),
-    Figure("pioneer_days", "主题队日", "count", "场", compare=True),
-    Figure("theme_day_participants", "主题团队日参与人数", "count"),
-    Figure("theme_day_occasions", "主题团队日节点", "text"),
-    Figure("league_day_themes", "主题团日主题", "text"),
-    Figure("pioneer_day_themes", "主题队日主题", "text"),
+    Figure("lesson_participants_ytd", "网上团队课参学人次", "count", "", "今年以来", source=LESSON_PARTICIPANTS),
+    Figure("lesson_participants", "网上团队课参学人次", "count", compare=True, source=LESSON_PARTICIPANTS),
+    Figure("lesson_columns_ytd", "网上团队课栏目", "text", "", "今年以来", source=Source("onlinelesson", exact=False)),
+    Figure("league_days", "主题团日", "count", "场", compare=True, source=Source("themeday", where=LEAGUE_DAY)),
+    Figure("pioneer_days", "主题队日", "count", "场", compare=True, source=Source("themeday", where=PIONEER_DAY)),
+    Figure("theme_day_participants", "主题团队日参与人数", "count", source=Source("themeday", "participants")),
+    Figure("theme_day_occasions", "主题团队日节点", "text", source=THEME_DAYS),
+    Figure("league_day_themes", "主题团日主题", "text", source=Source("themeday", where=LEAGUE_DAY, exact=False)),
+    Figure("pioneer_day_themes", "主题队日主题", "text", source=Source("themeday", where=PIONEER_DAY, exact=False)),
     Figure("schools", "学校", "count", "所", ""),
-    Figure("schools_with_ceremony_ytd", "开展入团入队仪式的学校", "count", "所", "今年以来"),
+    Figure("schools_with_ceremony_ytd", "开展入团入队仪式的学校", "count", "所", "今年以来", source=CEREMONIES),
     Figure("ceremony_coverage_ytd", "仪式覆盖率", "rate", "", "今年以来"),
     Figure("schools_without_ceremony_ytd", "未开展入团入队仪式的学校", "text", "", "今年以来"),
-    Figure("league_ceremonies_ytd", "入团仪式", "count", "场", "今年以来"),
-    Figure("pioneer_ceremonies_ytd", "入队仪式", "count", "场", "今年以来"),
-    Figure("new_league_members_ytd", "新团员", "count", "人", "今年以来"),
-    Figure("new_pioneers_ytd", "新队员", "count", "人", "今年以来"),
-    Figure("contests", "辅导员技能竞赛", "count", "场", compare=True),
-    Figure("contestants", "参赛人数", "count"),
-    Figure("counsellors", "参赛辅导员", "count", "人"),
-    Figure("cadres_trained", "参训团干部", "count", "人"),
-    Figure("contest_names", "竞赛名称", "text"),
-    Figure("contest_formats", "比赛形式", "text"),
-    Figure("contest_co_organisers", "联合主办单位", "text"),
-    Figure("named_contest_co_organisers", "首列竞赛的联合主办单位", "text"),
+    Figure("league_ceremonies_ytd", "入团仪式", "count", "场", "今年以来", source=LEAGUE_CEREMONIES),
+    Figure("pioneer_ceremonies_ytd", "入队仪式", "count", "场", "今年以来", source=PIONEER_CEREMONIES),
+    Figure("new_league_members_ytd", "新团员", "count", "人", "今年以来", source=NEW_LEAGUE_MEMBERS),
+    Figure("new_pioneers_ytd", "新队员", "count", "人", "今年以来", source=NEW_PIONEERS),
+    Figure("contests", "辅导员技能竞赛", "count", "场", compare=True, source=Source("counsellorcontest")),
+    Figure("contestants", "参赛人数", "count", source=Source("counsellorcontest", "contestants")),
+    Figure("counsellors", "参赛辅导员", "count", "人", source=CONTESTS),
+    Figure("cadres_trained", "参训团干部", "count", "人", source=CONTESTS),
+    Figure("contest_names", "竞赛名称", "text", source=CONTESTS),
+    Figure("contest_formats", "比赛形式", "text", source=CONTESTS),
+    Figure("contest_co_organisers", "联合主办单位", "text", source=CONTESTS),
+    Figure("named_contest_co_organisers", "首列竞赛的联合主办单位", "text", source=CONTESTS),
 )
+BY_KEY = {figure.key: figure for figure in FIGURES}
 # A 团干部 training recorded in the counsellors' ledger: its people are cadres, not 辅导员.
 CADRE_TRAINING = Q(name__contains="团干部")
 # The occasions the report names (在“五四”“六一”期间): a theme held on one of them is the one it prints.
@@ -90,8 +115,8 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     lessons = s.grouped_values(
         s.records(OnlineLesson, ytd=True),
         "column",
-        ytd=Sum("participants", filter=s.in_ytd),
-        now=Sum("participants", filter=s.in_period),
+        ytd=BY_KEY["lesson_participants_ytd"].aggregate(s),
+        now=BY_KEY["lesson_participants"].aggregate(s),
     )
     for bucket, rows in lessons.items():
         entry = table[bucket]
@@ -105,9 +130,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.fill(
         s.grouped(
             days,
-            league_days=Count("pk", filter=Q(day_type=ThemeDay.DayType.LEAGUE)),
-            pioneer_days=Count("pk", filter=Q(day_type=ThemeDay.DayType.PIONEER)),
-            theme_day_participants=Sum("participants"),
+            **aggregates(FIGURES, "league_days", "pioneer_days", "theme_day_participants"),
         )
     )
     table.put("theme_day_occasions", s.labels(days, "occasion", drop=(ThemeDay.Occasion.OTHER,)))
@@ -138,10 +161,9 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.fill(
         s.grouped(
             ceremonies,
-            league_ceremonies_ytd=Count("pk", filter=Q(ceremony_type=Ceremony.CeremonyType.LEAGUE)),
-            pioneer_ceremonies_ytd=Count("pk", filter=Q(ceremony_type=Ceremony.CeremonyType.PIONEER)),
-            new_league_members_ytd=Sum("new_members", filter=Q(ceremony_type=Ceremony.CeremonyType.LEAGUE)),
-            new_pioneers_ytd=Sum("new_members", filter=Q(ceremony_type=Ceremony.CeremonyType.PIONEER)),
+            **aggregates(
+                FIGURES, "league_ceremonies_ytd", "pioneer_ceremonies_ytd", "new_league_members_ytd", "new_pioneers_ytd"
+            ),
         )
     )
 
@@ -153,8 +175,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             # before `contestants`, which would otherwise name the aggregate rather than the column
             counsellors=Sum("contestants", filter=~CADRE_TRAINING),
             cadres_trained=Sum("contestants", filter=CADRE_TRAINING),
-            contests=Count("pk"),
-            contestants=Sum("contestants"),
+            **aggregates(FIGURES, "contests", "contestants"),
         )
     )
     contest_order = [Max("contestants").desc(), F("name").asc()]

@@ -23,7 +23,7 @@ from django.db.models.functions import Concat, ExtractMonth, ExtractYear
 
 from assistance.models import CareEvent, Donation, HomeInternship, StudentAid, TeachingSite
 from youthwork.formatting import round_amount
-from youthwork.metrics import AreaMetrics, Figure, FigureKind, FigureTable, Slice, months
+from youthwork.metrics import AreaMetrics, Figure, FigureKind, FigureTable, Slice, Source, aggregates, months
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -35,28 +35,39 @@ record_counts = area.record_counts
 by_child = area.by_child
 pending_units = area.pending_units
 
+FUNDS = Source("donation", "amount")
+POSTS = Source("homeinternship", "posts")
+BENEFICIARIES = Source("careevent", "beneficiaries")
+# The records a figure is drawn from where the list cannot total it: students counted once however many
+# grants, teams counted once, names and labels.
+DONATIONS = Source("donation", exact=False)
+AID = Source("studentaid", exact=False)
+CARE = Source("careevent", exact=False)
+SITES = Source("teachingsite", exact=False)
+INTERNSHIPS = Source("homeinternship", exact=False)
+
 FIGURES = (
-    Figure("funds_ytd", "募集资金", "amount", "元", "今年以来"),
-    Figure("funds", "募集资金", "amount", "元", compare=True),
-    Figure("fund_purposes_ytd", "募集资金用途", "text", "", "今年以来"),
-    Figure("students_aided_ytd", "资助学生", "count", "人", "今年以来", distinct=True),
-    Figure("aid_amount_ytd", "资助金额", "amount", "元", "今年以来"),
-    Figure("care_events", "关爱活动", "count", "场", compare=True),
-    Figure("care_goods_value", "关爱物资价值", "amount", "元"),
-    Figure("care_beneficiaries", "关爱活动惠及人次", "count", compare=True),
-    Figure("care_event_names", "关爱活动名称", "text"),
-    Figure("care_targets", "关爱对象", "text"),
-    Figure("teaching_sites", "开班支教点", "count", "个", compare=True, seasonal=True),
-    Figure("teaching_children", "入班儿童数", "count"),
-    Figure("teaching_volunteers", "支教志愿者人数", "count"),
-    Figure("teaching_team_count", "支教志愿服务队", "count", "支", distinct=True),
-    Figure("teaching_teams", "支教志愿服务队", "text"),
-    Figure("teaching_units", "支教点所在单位", "text"),
-    Figure("teaching_services", "支教服务内容", "text"),
-    Figure("teaching_teams_ytd", "支教志愿服务队", "text", "", "今年以来"),
-    Figure("internship_posts", "返家乡发布岗位数", "count", compare=True, seasonal=True),
-    Figure("internship_students", "返家乡到岗学生数", "count"),
-    Figure("internship_post_types", "返家乡岗位类型", "text"),
+    Figure("funds_ytd", "募集资金", "amount", "元", "今年以来", source=FUNDS),
+    Figure("funds", "募集资金", "amount", "元", compare=True, source=FUNDS),
+    Figure("fund_purposes_ytd", "募集资金用途", "text", "", "今年以来", source=DONATIONS),
+    Figure("students_aided_ytd", "资助学生", "count", "人", "今年以来", distinct=True, source=AID),
+    Figure("aid_amount_ytd", "资助金额", "amount", "元", "今年以来", source=Source("studentaid", "amount")),
+    Figure("care_events", "关爱活动", "count", "场", compare=True, source=Source("careevent")),
+    Figure("care_goods_value", "关爱物资价值", "amount", "元", source=Source("careevent", "goods_value")),
+    Figure("care_beneficiaries", "关爱活动惠及人次", "count", compare=True, source=BENEFICIARIES),
+    Figure("care_event_names", "关爱活动名称", "text", source=CARE),
+    Figure("care_targets", "关爱对象", "text", source=CARE),
+    Figure("teaching_sites", "开班支教点", "count", "个", compare=True, seasonal=True, source=Source("teachingsite")),
+    Figure("teaching_children", "入班儿童数", "count", source=Source("teachingsite", "children")),
+    Figure("teaching_volunteers", "支教志愿者人数", "count", source=Source("teachingsite", "volunteers")),
+    Figure("teaching_team_count", "支教志愿服务队", "count", "支", distinct=True, source=SITES),
+    Figure("teaching_teams", "支教志愿服务队", "text", source=SITES),
+    Figure("teaching_units", "支教点所在单位", "text", source=SITES),
+    Figure("teaching_services", "支教服务内容", "text", source=SITES),
+    Figure("teaching_teams_ytd", "支教志愿服务队", "text", "", "今年以来", source=SITES),
+    Figure("internship_posts", "返家乡发布岗位数", "count", compare=True, seasonal=True, source=POSTS),
+    Figure("internship_students", "返家乡到岗学生数", "count", source=Source("homeinternship", "students")),
+    Figure("internship_post_types", "返家乡岗位类型", "text", source=INTERNSHIPS),
 )
 QUERIES = 14  # queries compute() runs, whatever the data
 AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == FigureKind.AMOUNT)
@@ -68,22 +79,21 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
 
     # 希望工程募捐: funds 今年以来 and 本期, and what they were raised for.
     donations = s.records(Donation, ytd=True)
-    table.fill(s.grouped(donations, funds_ytd=Sum("amount", filter=s.in_ytd), funds=Sum("amount", filter=s.in_period)))
+    table.fill(s.grouped(donations, **aggregates(FIGURES, "funds_ytd", "funds", scope=s)))
     table.put("fund_purposes_ytd", s.labels(donations.filter(s.in_ytd), "purpose"))
 
     # 资助学生 今年以来: each student (name + school) once, however many grants.
     student = Concat("student_name", Value("\x1f"), "school", output_field=CharField())
     aid = s.records(StudentAid, ytd=True).filter(s.in_ytd)
-    table.fill(s.grouped(aid, students_aided_ytd=Count(student, distinct=True), aid_amount_ytd=Sum("amount")))
+    aided = Count(student, distinct=True)
+    table.fill(s.grouped(aid, students_aided_ytd=aided, **aggregates(FIGURES, "aid_amount_ytd")))
 
     # 关爱活动 本期: events, goods, beneficiaries, the leading names, who they were for.
     care = s.records(CareEvent)
     table.fill(
         s.grouped(
             care,
-            care_events=Count("pk"),
-            care_goods_value=Sum("goods_value"),
-            care_beneficiaries=Sum("beneficiaries"),
+            **aggregates(FIGURES, "care_events", "care_goods_value", "care_beneficiaries"),
         )
     )
     table.put("care_event_names", s.names(care, "name", order_by=[F("records").desc(), Sum("beneficiaries").desc()]))
@@ -94,9 +104,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.fill(
         s.grouped(
             sites,
-            teaching_sites=Count("pk"),
-            teaching_children=Sum("children"),
-            teaching_volunteers=Sum("volunteers"),
+            **aggregates(FIGURES, "teaching_sites", "teaching_children", "teaching_volunteers"),
             teaching_team_count=Count("team", distinct=True),
         )
     )
@@ -107,7 +115,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
 
     # 返家乡实践 本期: posts published, students at their posts, the kinds of post.
     internships = s.records(HomeInternship)
-    table.fill(s.grouped(internships, internship_posts=Sum("posts"), internship_students=Sum("students")))
+    table.fill(s.grouped(internships, **aggregates(FIGURES, "internship_posts", "internship_students")))
     table.put("internship_post_types", s.labels(internships.filter(Q(posts__gt=0)), "post_type"))
 
     for entry in table.values():

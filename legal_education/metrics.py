@@ -24,7 +24,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Min, Q, Sum
 
 from legal_education.models import JointDocument, LawEvent, PsychService, RightsPublicity, SafetyWork
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice
+from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, Source, aggregates
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -41,43 +41,65 @@ HOTLINE_12355 = Q(provider__contains="12355")
 DESK_EVENT = HOTLINE_12355 & Q(service_type__in=(PsychService.ServiceType.LECTURE, PsychService.ServiceType.GROUP))
 DESK_ONE_TO_ONE = HOTLINE_12355 & ~DESK_EVENT
 
+
+def safety(work_type) -> Source:
+    return Source("safetywork", "quantity", (("work_type", work_type),))
+
+
+def publicity(publicity_type) -> Source:
+    return Source("rightspublicity", "quantity", (("publicity_type", publicity_type),))
+
+
+# The records a figure is drawn from where the list cannot total it: documents split by their title or
+# partners, services by their provider (free text), schools counted once, names and labels.
+RIGHTS = (("area", JointDocument.Area.RIGHTS),)
+DOCUMENTS = Source("jointdocument", where=RIGHTS, exact=False)
+GUIDANCE_DOCUMENTS = Source("jointdocument", where=(("area", JointDocument.Area.GUIDANCE),))
+CARE_DOCUMENTS = Source("jointdocument", where=(("area", JointDocument.Area.CARE),))
+LAW_EVENTS = Source("lawevent", exact=False)
+SERVICES = Source("psychservice", exact=False)
+
 FIGURES = (
-    Figure("law_documents", "法治教育联合发文", "count", "件", "今年以来"),
-    Figure("law_document_list", "法治教育联合发文", "documents", "", "今年以来"),
-    Figure("rights_documents", "权益保障联合发文", "count", "件", "今年以来"),
-    Figure("rights_document_list", "权益保障联合发文", "documents", "", "今年以来"),
-    Figure("guidance_document_list", "思想引领联合发文", "documents", "", "今年以来"),
-    Figure("care_document_list", "关心关爱联合发文", "documents", "", "今年以来"),
-    Figure("law_events", "法治宣教活动", "count", "场", compare=True),
-    Figure("law_participants", "法治宣教参与人数", "count"),
-    Figure("law_schools", "开展法治宣教的学校", "count", "所"),
-    Figure("law_school_names", "开展法治宣教的学校", "text"),
-    Figure("law_forms", "法治宣教形式", "text"),
-    Figure("law_partners", "法治宣教合作部门", "text"),
-    Figure("patrols", "防溺水巡查", "count", "次", compare=True, seasonal=True),
-    Figure("cordons", "设置警戒线", "count", "处"),
-    Figure("signs", "设立警示牌", "count", "块"),
-    Figure("safety_sessions", "安全教育", "count", "场"),
-    Figure("safety_volunteers", "安全防护志愿者人次", "count"),
-    Figure("psych_services", "心理健康服务", "count", "场次", compare=True),
-    Figure("psych_served", "心理健康服务人次", "count", compare=True),
-    Figure("psych_12355_services", "12355心理健康服务", "count", "场次"),
-    Figure("psych_12355_served", "12355心理健康服务人次", "count"),
-    Figure("psych_12355_providers", "12355服务机构", "text"),
-    Figure("psych_12355_events", "12355心理讲座和团体辅导", "count", "场"),
-    Figure("psych_12355_event_served", "12355心理讲座和团体辅导服务人次", "count"),
-    Figure("psych_12355_units", "12355心理讲座和团体辅导所在单位", "text"),
-    Figure("psych_12355_topics", "12355心理讲座和团体辅导主题", "text"),
-    Figure("psych_12355_one_to_one", "12355热线和个体咨询", "count", "次"),
-    Figure("psych_12355_one_to_one_served", "12355热线和个体咨询服务人次", "count"),
-    Figure("psych_other_services", "其他心理健康服务", "count", "场次"),
-    Figure("psych_other_served", "其他心理健康服务人次", "count"),
-    Figure("psych_other_types", "其他心理健康服务类型", "text"),
-    Figure("posters", "张贴海报", "count", "张", compare=True),
-    Figure("online_posts", "线上推文", "count", "篇", compare=True),
-    Figure("observers", "招募志愿观察员", "count", "人"),
-    Figure("other_publicity", "其他宣传", "count", "次"),
-    Figure("publicity_reach", "宣传覆盖人次", "count", compare=True),
+    Figure("law_documents", "法治教育联合发文", "count", "件", "今年以来", source=DOCUMENTS),
+    Figure("law_document_list", "法治教育联合发文", "documents", "", "今年以来", source=DOCUMENTS),
+    Figure("rights_documents", "权益保障联合发文", "count", "件", "今年以来", source=DOCUMENTS),
+    Figure("rights_document_list", "权益保障联合发文", "documents", "", "今年以来", source=DOCUMENTS),
+    Figure("guidance_document_list", "思想引领联合发文", "documents", "", "今年以来", source=GUIDANCE_DOCUMENTS),
+    Figure("care_document_list", "关心关爱联合发文", "documents", "", "今年以来", source=CARE_DOCUMENTS),
+    Figure("law_events", "法治宣教活动", "count", "场", compare=True, source=Source("lawevent")),
+    Figure("law_participants", "法治宣教参与人数", "count", source=Source("lawevent", "participants")),
+    Figure("law_schools", "开展法治宣教的学校", "count", "所", source=LAW_EVENTS),
+    Figure("law_school_names", "开展法治宣教的学校", "text", source=LAW_EVENTS),
+    Figure("law_forms", "法治宣教形式", "text", source=LAW_EVENTS),
+    Figure("law_partners", "法治宣教合作部门", "text", source=LAW_EVENTS),
+    Figure(
+        "patrols", "防溺水巡查", "count", "次", compare=True, seasonal=True, source=safety(SafetyWork.WorkType.PATROL)
+    ),
+    Figure("cordons", "设置警戒线", "count", "处", source=safety(SafetyWork.WorkType.CORDON)),
+    Figure("signs", "设立警示牌", "count", "块", source=safety(SafetyWork.WorkType.SIGN)),
+    Figure("safety_sessions", "安全教育", "count", "场", source=safety(SafetyWork.WorkType.EDUCATION)),
+    Figure("safety_volunteers", "安全防护志愿者人次", "count", source=Source("safetywork", "volunteers")),
+    Figure("psych_services", "心理健康服务", "count", "场次", compare=True, source=Source("psychservice")),
+    Figure("psych_served", "心理健康服务人次", "count", compare=True, source=Source("psychservice", "served")),
+    Figure("psych_12355_services", "12355心理健康服务", "count", "场次", source=SERVICES),
+    Figure("psych_12355_served", "12355心理健康服务人次", "count", source=SERVICES),
+    Figure("psych_12355_providers", "12355服务机构", "text", source=SERVICES),
+    Figure("psych_12355_events", "12355心理讲座和团体辅导", "count", "场", source=SERVICES),
+    Figure("psych_12355_event_served", "12355心理讲座和团体辅导服务人次", "count", source=SERVICES),
+    Figure("psych_12355_units", "12355心理讲座和团体辅导所在单位", "text", source=SERVICES),
+    Figure("psych_12355_topics", "12355心理讲座和团体辅导主题", "text", source=SERVICES),
+    Figure("psych_12355_one_to_one", "12355热线和个体咨询", "count", "次", source=SERVICES),
+    Figure("psych_12355_one_to_one_served", "12355热线和个体咨询服务人次", "count", source=SERVICES),
+    Figure("psych_other_services", "其他心理健康服务", "count", "场次", source=SERVICES),
+    Figure("psych_other_served", "其他心理健康服务人次", "count", source=SERVICES),
+    Figure("psych_other_types", "其他心理健康服务类型", "text", source=SERVICES),
+    Figure("posters", "张贴海报", "count", "张", compare=True, source=publicity(RightsPublicity.PublicityType.POSTER)),
+    Figure(
+        "online_posts", "线上推文", "count", "篇", compare=True, source=publicity(RightsPublicity.PublicityType.POST)
+    ),
+    Figure("observers", "招募志愿观察员", "count", "人", source=publicity(RightsPublicity.PublicityType.OBSERVER)),
+    Figure("other_publicity", "其他宣传", "count", "次", source=publicity(RightsPublicity.PublicityType.OTHER)),
+    Figure("publicity_reach", "宣传覆盖人次", "count", compare=True, source=Source("rightspublicity", "reach")),
 )
 QUERIES = 16  # queries compute() runs, whatever the data
 
@@ -119,8 +141,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.fill(
         s.grouped(
             events,
-            law_events=Count("pk"),
-            law_participants=Sum("participants"),
+            **aggregates(FIGURES, "law_events", "law_participants"),
             law_schools=Count("unit", distinct=True, filter=at_school),
         )
     )
@@ -129,25 +150,15 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.put("law_partners", s.labels(events, "partners", drop=(LawEvent.Partner.OTHER,)))
 
     # 安全防护 本期: patrols, cordons, signs, sessions, volunteers.
-    kind = SafetyWork.WorkType
-    table.fill(
-        s.grouped(
-            s.records(SafetyWork),
-            patrols=Sum("quantity", filter=Q(work_type=kind.PATROL)),
-            cordons=Sum("quantity", filter=Q(work_type=kind.CORDON)),
-            signs=Sum("quantity", filter=Q(work_type=kind.SIGN)),
-            safety_sessions=Sum("quantity", filter=Q(work_type=kind.EDUCATION)),
-            safety_volunteers=Sum("volunteers"),
-        )
-    )
+    safety_figures = ("patrols", "cordons", "signs", "safety_sessions", "safety_volunteers")
+    table.fill(s.grouped(s.records(SafetyWork), **aggregates(FIGURES, *safety_figures)))
 
     # 心理健康服务 本期: the 12355 desk's events (where, on what) and one-to-one services; all others.
     services = s.records(PsychService)
     table.fill(
         s.grouped(
             services,
-            psych_services=Count("pk"),
-            psych_served=Sum("served"),
+            **aggregates(FIGURES, "psych_services", "psych_served"),
             psych_12355_services=Count("pk", filter=HOTLINE_12355),
             psych_12355_served=Sum("served", filter=HOTLINE_12355),
             psych_12355_events=Count("pk", filter=DESK_EVENT),
@@ -166,15 +177,6 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.put("psych_other_types", s.labels(services.exclude(HOTLINE_12355), "service_type"))
 
     # 权益宣传 本期: posters, posts, observers recruited, other publicity, people reached.
-    kind = RightsPublicity.PublicityType
-    table.fill(
-        s.grouped(
-            s.records(RightsPublicity),
-            posters=Sum("quantity", filter=Q(publicity_type=kind.POSTER)),
-            online_posts=Sum("quantity", filter=Q(publicity_type=kind.POST)),
-            observers=Sum("quantity", filter=Q(publicity_type=kind.OBSERVER)),
-            other_publicity=Sum("quantity", filter=Q(publicity_type=kind.OTHER)),
-            publicity_reach=Sum("reach"),
-        )
-    )
+    publicity_figures = ("posters", "online_posts", "observers", "other_publicity", "publicity_reach")
+    table.fill(s.grouped(s.records(RightsPublicity), **aggregates(FIGURES, *publicity_figures)))
     return table

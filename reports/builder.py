@@ -13,6 +13,7 @@ from django.apps import apps
 
 from reports import figures as report_figures
 from reports.compose import build, build_annex, text_of
+from reports.details import detail_sheets
 from reports.document import Document, ReportText
 from reports.render import docx, html, xlsx
 from youthwork.models import Unit
@@ -38,7 +39,11 @@ def build_outputs(period: Period, unit: Unit, report=None, text: ReportText | No
         text = text_of(report)
     document = build(period, unit, text, figures)
     annex = build_annex(period, unit, figures, report_figures.compute_by_unit(period, unit))
-    return Outputs(figures=_jsonable(figures), document=document, docx=docx.render(document), xlsx=xlsx.render(annex))
+    # The stored file is downloaded by whoever may read the report: names of minors are masked in it.
+    details = detail_sheets(period, unit, user=None)
+    return Outputs(
+        figures=_jsonable(figures), document=document, docx=docx.render(document), xlsx=xlsx.render(annex, details)
+    )
 
 
 def _jsonable(value):
@@ -55,12 +60,13 @@ def _jsonable(value):
 FORMATS = ("docx", "xlsx", "html")
 
 
-def build_file(period: Period, unit: Unit, fmt: str, gaps_appendix: bool = False) -> tuple[bytes, list[str]]:
+def build_file(period: Period, unit: Unit, fmt: str, gaps_appendix: bool = False, user=None) -> tuple[bytes, list[str]]:
     """One output built from the current data, without saving anything, and notes for the caller.
 
     When a report record exists for the unit and period its text (opening, highlight, problems,
     plans, signature) is used; otherwise the defaults a new report would start with. The notes end
     with the document's 数据缺口 (`数据缺口:…`), which `gaps_appendix` also puts on a last page of the .docx.
+    The .xlsx's 明细 sheets show names of minors only if `user` may read them (None: masked).
     """
     WorkReport = apps.get_model("reports", "WorkReport")
     report = (
@@ -75,7 +81,7 @@ def build_file(period: Period, unit: Unit, fmt: str, gaps_appendix: bool = False
     # The figures the preview showed, from the cache unless the data changed since (reports.figures).
     if fmt == "xlsx":
         figures, by_unit = report_figures.collect_with_annex(period, unit)
-        return xlsx.render(build_annex(period, unit, figures, by_unit)), notes
+        return xlsx.render(build_annex(period, unit, figures, by_unit), detail_sheets(period, unit, user)), notes
     figures = report_figures.collect(period, unit)
     document = build(period, unit, text_of(report) if report else None, figures)
     notes += [f"数据缺口:{gap}" for gap in document.gaps]

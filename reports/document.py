@@ -10,6 +10,7 @@ reports/render/ only lay them out and import nothing of the report but this modu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from youthwork import formatting
@@ -108,6 +109,17 @@ class AnnexSheet:
     rows: list[tuple[str, list]]
     total: list
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DetailSheet:
+    """A 明细 sheet of the annex: the records of one ledger behind the figures. `rows` is an iterable the
+    renderer reads once, row by row (the records are read from the database as it writes them)."""
+
+    name: str
+    title: str
+    columns: list[tuple[str, str]]  # (header, kind: count, amount, date, text)
+    rows: Iterable[list]
 
 
 @dataclass

@@ -27,7 +27,9 @@ from reports.forms import ItemFormSets, NewReportForm, ReportTextForm, period_no
 from reports.models import WorkReport, report_file_name
 from reports.permissions import may_reopen
 from reports.render import docx, html
-from youthwork import access, file_jobs
+from reports.sources import source_rows
+from youthwork import access, file_jobs, privacy
+from youthwork.ledgers import all_ledgers
 from youthwork.locks import is_lock_conflict
 
 CONTENT_TYPES = {
@@ -88,6 +90,7 @@ def report_draft(request):
         "notes": _notes(period, unit, figures),
         "query": query,
         "may_add": request.user.has_perm("reports.add_workreport"),
+        "sources": source_rows(figures, period, unit, request.user),
     }
     return render(request, "reports/draft.html", context)
 
@@ -104,9 +107,23 @@ def report_draft_download(request, fmt):
         if existing is not None and access.can_see_unit(request.user, existing.unit):
             return redirect(f"{reverse('reports:download', args=[existing.pk, fmt])}?{request.GET.urlencode()}")
         return render(request, "reports/new.html", {"chooser": chooser}, status=400)
-    content, _unused = build_file(period, unit, fmt, gaps_appendix=bool(request.GET.get("gaps")))
+    rows = report_jobs.records_read(period, unit)
+    if file_jobs.is_large(rows):  # built by a background job; its page offers the file
+        title = f"{unit.name}{period.label}({fmt.upper()}草稿,{rows:,}条记录)"
+        params = {"period": period.code, "unit": unit.pk, "fmt": fmt, "rows": rows}
+        job = file_jobs.start_file_job(request.user, title, "reports.jobs.build_report_file", params)
+        return file_jobs.job_page(job)
+    content, _unused = build_file(period, unit, fmt, gaps_appendix=bool(request.GET.get("gaps")), user=request.user)
     name = report_file_name(unit.name, period, fmt, draft=True)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    return _private_if_names(response, request.user, fmt)
+
+
+def _private_if_names(response, user, fmt: str):
+    """A draft annex whose 明细 sheets show the reader names of minors is kept out of every cache."""
+    if fmt == "xlsx" and any(privacy.shows_personal(user, ledger) for ledger in all_ledgers()):
+        privacy.keep_private(response)
+    return response
 
 
 @login_required
@@ -168,16 +185,18 @@ def report_new(request):
 @permission_required("reports.view_workreport", raise_exception=True)
 def report_detail(request, pk):
     report = _report(request, pk)
-    notes = []
+    notes, sources = [], []
     if report.is_final and report.frozen_document:
         document = Document.from_dict(WorkReport.objects.values_list("frozen_document", flat=True).get(pk=pk))
     else:
         figures = collect(report.period, report.unit)
         document = build(report.period, report.unit, text_of(report), figures)
         notes = _notes(report.period, report.unit, figures)
+        sources = source_rows(figures, report.period, report.unit, request.user)
     records = 0 if report.is_final else report_jobs.records_counted(report)  # cached with the figures
     context = {
         "notes": notes,
+        "sources": sources,
         "records": records,
         "built_by_job": file_jobs.is_large(records),
         "report": report,
@@ -270,7 +289,8 @@ def report_download(request, pk, fmt):
             params = {"report": report.pk, "fmt": fmt, "rows": rows}
             job = file_jobs.start_file_job(request.user, title, "reports.jobs.build_report_file", params)
             return file_jobs.job_page(job)
-        content, _notes = build_file(report.period, report.unit, fmt, gaps_appendix=gaps_appendix)
-    return FileResponse(
+        content, _notes = build_file(report.period, report.unit, fmt, gaps_appendix=gaps_appendix, user=request.user)
+    response = FileResponse(
         io.BytesIO(content), as_attachment=True, filename=report.file_name(fmt), content_type=CONTENT_TYPES[fmt]
     )
+    return _private_if_names(response, request.user, fmt)

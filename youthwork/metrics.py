@@ -43,6 +43,45 @@ OWN_LEVEL = "本级"
 NAMES_KEPT = 5  # names kept per list figure; one more is fetched so that text can say 等
 
 
+@dataclass(frozen=True)
+class Source:
+    """The records a figure is computed from: one ledger, the list filters that pick them, and what of them.
+
+    The figure's aggregate (`aggregate()`) and its link to the ledger list (`list_filters()`) are both
+    made from this one declaration, so the list a figure links to is the records it counts: the list's
+    totals line shows the figure (its record count, or the sum of `column`). `where` holds choice filters
+    the ledger list offers ((field, value) pairs). A figure the list cannot total exactly (a distinct
+    count, a condition on free text) declares `exact=False`: it links to the records it is drawn from,
+    and says the list's totals are not the figure.
+    """
+
+    ledger: str  # the ledger's slug
+    column: str = ""  # the count or amount column summed; empty: the figure counts records
+    where: tuple[tuple[str, str], ...] = ()
+    exact: bool = True
+
+    @property
+    def condition(self) -> Q:
+        return Q(*self.where)
+
+    def aggregate(self, within: Q | None = None):
+        """The figure's ORM aggregate over a queryset of the ledger (`within`: the part of it the figure reads)."""
+        condition = self.condition & within if within is not None else self.condition
+        condition = condition or None  # an empty Q is no filter
+        if self.column:
+            return Sum(self.column, filter=condition)
+        return Count("pk", filter=condition)
+
+    def list_filters(self, span: Period, unit) -> dict[str, str]:
+        """The ledger list's query of these records: the unit with its descendants, the dates, the choices."""
+        return {
+            "unit": str(unit.pk),
+            "date_from": span.start.isoformat(),
+            "date_to": span.end.isoformat(),
+            **dict(self.where),
+        }
+
+
 class FigureKind(StrEnum):
     """What a figure's value is, and so how it reads in the report, the annex and the dashboard."""
 
@@ -70,6 +109,7 @@ class Figure:
     distinct: bool = False  # counts each one once over the whole scope: not the sum of its parts
     seasonal: bool = False  # its work has a season (summer teaching, drowning patrols): never compared
     # with the quarter before, only with the same period of last year
+    source: Source | None = None  # the ledger records it is computed from (None: not records of one ledger)
 
     def __post_init__(self):
         object.__setattr__(self, "kind", FigureKind(self.kind))  # a misspelt kind fails at import
@@ -80,9 +120,29 @@ class Figure:
         details = ",".join(part for part in (self.unit, self.span) if part)
         return f"{self.name}({details})" if details else self.name
 
+    @property
+    def ytd(self) -> bool:
+        return self.span == "今年以来"
+
+    def dates(self, period: Period) -> Period:
+        """The dates the figure reads: the period, or 今年以来 up to its end."""
+        return period.year_to_date() if self.ytd else period
+
+    def aggregate(self, scope: Slice | None = None):
+        """The figure's aggregate from its source; with `scope`, over a queryset spanning the period and
+        今年以来 (Slice.records(..., ytd=True)), limited to the figure's own dates."""
+        within = None if scope is None else (scope.in_ytd if self.ytd else scope.in_period)
+        return self.source.aggregate(within)
+
     def empty(self):
         """The value of the figure where there are no records."""
         return {FigureKind.COUNT: 0, FigureKind.AMOUNT: Decimal("0.00"), FigureKind.RATE: [0, 0]}.get(self.kind, [])
+
+
+def aggregates(figures, *keys: str, scope: Slice | None = None) -> dict:
+    """{figure key: aggregate} of the named figures, from their sources (see Figure.aggregate)."""
+    by_key = {figure.key: figure for figure in figures}
+    return {key: by_key[key].aggregate(scope) for key in keys}
 
 
 class FigureTable(dict):

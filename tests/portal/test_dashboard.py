@@ -149,10 +149,15 @@ def test_the_period_switcher_offers_the_quarters_that_have_records(login, cast):
     assert 'href="?period=' in page
 
 
-def test_a_period_that_is_not_a_quarter_is_explained(login, cast):
+def test_a_date_range_or_an_unreadable_period_is_explained_in_chinese(login, cast):
     client = login(cast.clerk_a)
-    assert "概览按季度显示" in client.get("/?period=2023H1").content.decode()
-    assert "期间无法识别" in client.get("/?period=last-year").content.decode()
+    response = client.get("/?period=2023-04-01:2023-05-15")
+    assert response.status_code == 200
+    assert "概览按季度、半年或全年显示" in response.content.decode()
+    for bad in ("last-year", "2023Q5", "1850", "2023H3"):
+        response = client.get(f"/?period={bad}")
+        assert response.status_code == 200, bad
+        assert "已显示本季度" in response.content.decode(), bad
 
 
 def test_latest_records_link_to_the_users_records_only(login, cast):

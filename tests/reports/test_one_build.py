@@ -6,6 +6,7 @@ from activities.models import ThemeDay
 from reports.models import WorkReport
 from tests.factories import make_record
 from tests.portal.test_figure_cache import captured, reads_a_ledger, reported_league_days
+from youthwork.ledgers import all_ledgers
 
 
 def test_the_preview_word_and_excel_share_one_build_of_the_figures(town, login):
@@ -13,9 +14,13 @@ def test_the_preview_word_and_excel_share_one_build_of_the_figures(town, login):
     client = login(town.city_leader)
     _page, preview = captured(lambda: client.get(f"/reports/{report.pk}/"))
     assert reads_a_ledger(preview)
-    for fmt in ("docx", "xlsx"):
-        _file, download = captured(lambda fmt=fmt: client.get(f"/reports/{report.pk}/download/{fmt}/"))
-        assert not reads_a_ledger(download), fmt
+    _file, download = captured(lambda: client.get(f"/reports/{report.pk}/download/docx/"))
+    assert not reads_a_ledger(download)
+    # The annex's figures are the cached build too; its 明细 sheets list the records, one plain read a ledger.
+    _file, download = captured(lambda: client.get(f"/reports/{report.pk}/download/xlsx/"))
+    reads = [sql for sql in download if reads_a_ledger([sql])]
+    assert len(reads) == len(all_ledgers())
+    assert not any(word in sql.upper() for sql in reads for word in ("COUNT(", "SUM(", "GROUP BY"))
 
 
 def test_a_final_report_keeps_its_frozen_figures_whatever_the_cache_holds(town, login):

@@ -8,6 +8,7 @@ import pytest
 
 from reports.builder import build_outputs
 from reports.figures import VENUES, area_figures, areas, collect
+from youthwork.ledgers import all_ledgers
 from youthwork.periods import Period
 
 Q2 = Period.parse("2023Q2")
@@ -30,7 +31,8 @@ def table(sheet):
 
 
 def test_one_sheet_per_work_area_then_venues_and_reporting(annex):
-    assert annex.sheetnames == ["思想引领", "关心关爱", "权益维护", "阵地", "报送情况"]
+    details = [f"明细-{ledger.name}" for ledger in all_ledgers()]
+    assert annex.sheetnames == ["思想引领", "关心关爱", "权益维护", "阵地", "报送情况", *details]
     assert annex["思想引领"]["A1"].value == "团市委2023年第二季度思想引领工作数据"
 
 

@@ -1,4 +1,7 @@
-"""The dashboard at "/": the user's scope, one quarter at a glance.
+"""The dashboard at "/": the user's scope, one quarter (or half year, or year) at a glance.
+
+Each key figure links to the ledger list of the records it counts (youthwork.portal.links), built
+from the figure's own declaration.
 
 Every figure comes from the work areas' metrics modules (each area's metrics.py, as its WorkAreaConfig
 declares it, and youthwork/metrics.py), the same functions the report is built from,
@@ -31,8 +34,9 @@ from youthwork import metrics as common_metrics
 from youthwork.areas import WorkAreaConfig, work_areas
 from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
 from youthwork.metrics import Figure, FigureKind, quarters_in_span, record_span
-from youthwork.periods import Period, PeriodError
+from youthwork.periods import Period, PeriodError, offered_periods
 from youthwork.portal.charts import Series, bar_chart, column_chart
+from youthwork.portal.links import FigureLink, figure_link
 
 LATEST = 8
 
@@ -42,8 +46,12 @@ FUNDS_COLOR = "#2e8b57"
 # ---------------------------------------------------------------------------------------------- period
 
 
+DASHBOARD_KINDS = ("quarter", "half", "year")
+
+
 def selected_period(request) -> tuple[Period, str | None]:
-    """The quarter asked for (?period=2023Q2), else the current one; with a message when the text is wrong."""
+    """The quarter, half year or year asked for (?period=2023Q2, 2023H1, 2023), else the current quarter;
+    with a message when the text is wrong."""
     current = Period.quarter_of(timezone.localdate())
     text = request.GET.get("period", "").strip()
     if not text:
@@ -52,14 +60,29 @@ def selected_period(request) -> tuple[Period, str | None]:
         period = Period.parse(text)
     except PeriodError as exc:
         return current, f"{exc},已显示本季度"
-    if period.kind != "quarter":
-        return current, f"概览按季度显示,请选择一个季度(例如 2023Q2),而不是“{text}”;已显示本季度"
+    if period.kind not in DASHBOARD_KINDS:
+        return current, f"概览按季度、半年或全年显示(例如 2023Q2、2023H1、2023),而不是“{text}”;已显示本季度"
     return period, None
 
 
-def period_choices(period: Period, with_records: list[Period]) -> list[Period]:
-    today = Period.quarter_of(timezone.localdate())
-    return sorted({today, period, *with_records}, reverse=True)
+def period_choices(period: Period, with_records: list[Period]) -> list[tuple[str, list[Period]]]:
+    """The chooser's periods, grouped as the report's chooser groups them (youthwork.periods.offered_periods):
+    the quarters with records, the current one and the one shown, and the half years and years they fall in."""
+    today = timezone.localdate()
+    return offered_periods({Period.quarter_of(today), Period.quarter_of(period.start), *with_records}, today)
+
+
+def following(period: Period) -> Period:
+    """The period of the same kind just after this one (the next quarter, half year or year)."""
+    day = period.end + dt.timedelta(days=1)
+    return {"half": Period.half_of, "year": Period.year_of}.get(period.kind, Period.quarter_of)(day)
+
+
+def period_words(period: Period) -> dict[str, str]:
+    """How the page names the period and the one before: 本季度 / 上季度, or their labels for a half year or year."""
+    if period.kind == "quarter":
+        return {"this": "本季度", "before": "上季度", "kind": "季度"}
+    return {"this": period.label, "before": period.previous().label, "kind": "半年" if period.kind == "half" else "年"}
 
 
 # --------------------------------------------------------------------------------------- key figures
@@ -70,6 +93,7 @@ class KeyFigure:
     figure: Figure
     now: object
     before: object
+    link: FigureLink | None = None
 
     @property
     def label(self) -> str:
@@ -146,7 +170,7 @@ def _plain_rows(rows: list[dict]) -> list[dict]:
     return [{**row, "unit": row["unit"] and {"pk": row["unit"].pk, "name": row["unit"].name}} for row in rows]
 
 
-def area_summaries(figures: dict, user) -> list[AreaSummary]:
+def area_summaries(figures: dict, user, period: Period, unit) -> list[AreaSummary]:
     rows_now, rows_before = figures["rows_now"], figures["rows_before"]
     summaries = []
     for area in work_areas():
@@ -159,7 +183,15 @@ def area_summaries(figures: dict, user) -> list[AreaSummary]:
                 color=area.colour,
                 records=sum(row["areas"].get(name, 0) for row in rows_now),
                 records_before=sum(row["areas"].get(name, 0) for row in rows_before),
-                figures=[KeyFigure(by_key[key], values["now"][key], values["before"][key]) for key in area.key_figures],
+                figures=[
+                    KeyFigure(
+                        by_key[key],
+                        values["now"][key],
+                        values["before"][key],
+                        figure_link(by_key[key], period, unit, user),
+                    )
+                    for key in area.key_figures
+                ],
                 ledgers=[
                     ledger
                     for ledger in all_ledgers()
@@ -194,6 +226,7 @@ def charts(period: Period, summaries: list[AreaSummary], figures: dict) -> dict:
     people = [Series(s.name, [row["people"] for row in monthly[s.name]], s.color) for s in summaries]
     amounts = next((s.area for s in summaries if s.area.amount_chart), None)
     year = f"{period.end.year}年"
+    this = period_words(period)["this"]
     units = [row["name"] for row in rows_now]
     return {
         "records": column_chart(f"{year}各月台账记录(条)", labels, records, formatting.count, highlight=quarter),
@@ -202,13 +235,13 @@ def charts(period: Period, summaries: list[AreaSummary], figures: dict) -> dict:
         if amounts
         else None,
         "areas": bar_chart(
-            "本季度各工作领域活动(条)",
+            f"{this}各工作领域活动(条)",
             [s.name for s in summaries],
             [Series("台账记录", [s.records for s in summaries], "#6c757d")],
             formatting.count,
         ),
         "units": bar_chart(
-            "本季度各下级单位活动(条)",
+            f"{this}各下级单位活动(条)",
             units,
             [Series(s.name, [row["areas"].get(s.name, 0) for row in rows_now], s.color) for s in summaries],
             formatting.count,
@@ -328,14 +361,15 @@ def dashboard(request):
         "periods": period_choices(period, with_records),
         "latest_with_records": next((p for p in with_records if p != period), None),
         "previous": period.previous(),
-        "next": Period.quarter_of(period.end + dt.timedelta(days=1)),
+        "next": following(period),
+        "words": period_words(period),
         "latest": latest_records(data["latest"], viewable),
         "addable": [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("add"))],
         **report_button(user, unit, period),
     }
     if unit is not None:
         figures = data["dashboard"]
-        summaries = area_summaries(figures, user)
+        summaries = area_summaries(figures, user, period, unit)
         context.update(
             {
                 "areas": summaries,

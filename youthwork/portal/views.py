@@ -22,6 +22,7 @@ from youthwork.display import cells, format_amount, format_count
 from youthwork.ledgers import ColumnKind, Ledger, get_ledger
 from youthwork.locks import covering_lock, lock_checker
 from youthwork.portal.forms import FilterForm, record_form_class
+from youthwork.portal.links import TOTAL_PARAMETER
 
 PAGE_SIZE = 30
 
@@ -133,13 +134,15 @@ def ledger_list(request, slug):
         }
         for record in page.object_list
     ]
+    # A figure's link (youthwork.portal.links) names the column whose total is the figure: it is marked.
+    marked = request.GET.get(TOTAL_PARAMETER, "")
     total_cells = []
     for column in columns:
         text = None
         if column.name in totals:
             value = totals[column.name] or 0
             text = format_amount(value) if column.kind == ColumnKind.AMOUNT else format_count(value)
-        total_cells.append({"column": column, "text": text})
+        total_cells.append({"column": column, "text": text, "marked": column.name == marked})
     return render(
         request,
         "portal/ledger_list.html",
@@ -153,6 +156,7 @@ def ledger_list(request, slug):
             "has_totals": bool(ledger.sum_fields),
             "can_add": request.user.has_perm(ledger.perm("add")),
             "filtered": any(request.GET.get(name) for name in form.fields),
+            "filter_errors": [error for errors in form.errors.values() for error in errors] if form.is_bound else [],
         },
     )
 

@@ -3,15 +3,15 @@
 A job's file holds what its user could read: the page and the file are that user's only (404 for anyone else).
 """
 
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from youthwork import file_jobs, jobs
+from youthwork.downloads import attachment
 from youthwork.models import FileJob, Job
 
 
@@ -63,6 +63,4 @@ def file_job_download(request, pk):
     if job.status != Job.Status.DONE:
         raise Http404("文件还没有生成")
     content = FileJob.objects.values_list("content", flat=True).get(pk=job.pk)
-    response = HttpResponse(bytes(content), content_type=job.content_type or file_jobs.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.file_name)}"
-    return response
+    return attachment(bytes(content), job.file_name, job.content_type or file_jobs.XLSX)

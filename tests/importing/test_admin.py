@@ -3,9 +3,11 @@
 import datetime as dt
 import io
 import re
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from activities.models import OnlineLesson
@@ -270,3 +272,24 @@ def test_an_export_runs_the_same_queries_for_3_or_30_records(cast, login):
         return len(captured.captured_queries)
 
     assert queries(3) == queries(30)
+
+
+def test_an_export_downloads_under_its_chinese_name_and_its_page_speaks_chinese(cast, login):
+    make_record(OnlineLesson, cast.school_a, MAY_4, column="青年大学习", issue="第1期", participants=1234)
+    client = login(cast.admin_a)
+    page = client.get("/admin/activities/onlinelesson/export/").content.decode()
+    assert "全选" in page and "Select all" not in page
+    assert ">填报单位<" in page.replace("\n", "").replace(" ", "") and "Unit (" not in page
+    data = {"format": "0", "resource": "0"}
+    for name in resource_for(OnlineLesson).fields:
+        data[f"{resource_for(OnlineLesson).__name__.lower()}_{name}"] = "on"
+    response = client.post("/admin/activities/onlinelesson/export/", data)
+    name = f"网上团队课-{timezone.localdate():%Y-%m-%d}.xlsx"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
+    assert "=?utf-8?" not in response["Content-Disposition"]
+
+
+def test_the_admin_index_names_its_columns_in_chinese_for_screen_readers(cast, login):
+    page = login(cast.admin_a).get("/admin/").content.decode()
+    assert "Model name" not in page and "Add link" not in page and "Change or view list link" not in page
+    assert '<th scope="col">名称</th>' in page

@@ -121,7 +121,7 @@ def test_the_original_file_can_be_downloaded_again(cast, login):
     response = client.get(f"{job_url(job)}file/")
     assert response.content == data
     assert (
-        response["Content-Disposition"] == "attachment; filename*=UTF-8''%E7%94%B2%E5%8C%BA%20%E7%AC%AC1%E6%89%B9.xlsx"
+        response["Content-Disposition"] == "attachment; filename*=utf-8''%E7%94%B2%E5%8C%BA%20%E7%AC%AC1%E6%89%B9.xlsx"
     )
 
 
@@ -136,7 +136,7 @@ def test_the_error_workbook_is_the_uploaded_sheet_with_an_error_column_in_the_or
     job_page = check(client, "a.xlsx", data)
     assert "下载错误工作簿" in text(job_page)
     response = client.get(f"{job_url(ImportUpload.objects.get())}errors/")
-    assert "filename*=UTF-8''a-%E9%94%99%E8%AF%AF.xlsx" in response["Content-Disposition"]
+    assert "filename*=utf-8''a-%E9%94%99%E8%AF%AF.xlsx" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert sheet.title == "网上团队课"
@@ -322,7 +322,7 @@ def test_a_large_export_is_built_by_a_job_and_downloaded_from_its_page(cast, log
     page = text(client.get(f"/jobs/{job.pk}/"))
     assert "导出网上团队课(3行)" in page and f"/jobs/{job.pk}/file/" in page
     download = client.get(f"/jobs/{job.pk}/file/")
-    assert download["Content-Disposition"].startswith("attachment; filename*=UTF-8''%E7%BD%91")
+    assert download["Content-Disposition"].startswith("attachment; filename*=utf-8''%E7%BD%91")
     sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
     assert sheet.max_row == 4  # the header and the user's three records, not the other district's
     assert login(cast.city_admin).get(f"/jobs/{job.pk}/").status_code == 404  # the file is its user's

@@ -207,7 +207,7 @@ def test_a_large_draft_is_built_by_a_job_and_downloaded_from_its_page(town, logi
     assert response["Location"] == f"/jobs/{job.pk}/"
     assert job.status == "done"
     download = client.get(f"/jobs/{job.pk}/file/")
-    assert f"filename*=UTF-8''{quote('团市委2023年第二季度工作情况报告(草稿).docx')}" in download["Content-Disposition"]
+    assert f"filename*=utf-8''{quote('团市委2023年第二季度工作情况报告(草稿).docx')}" in download["Content-Disposition"]
     assert docx.Document(io.BytesIO(download.content)).paragraphs[0].text.startswith("关于未成年人保护")
 
 

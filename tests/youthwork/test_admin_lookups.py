@@ -8,8 +8,9 @@ import pytest
 from activities.models import ThemeDay
 from assistance.models import StudentAid
 from reports.models import WorkReport
-from tests.factories import make_record, make_venue
+from tests.factories import make_record, make_unit, make_venue
 from youthwork.ledgers import ColumnKind, all_ledgers
+from youthwork.models import Unit
 
 LEDGERS = all_ledgers()
 
@@ -134,3 +135,24 @@ def test_filtering_by_another_districts_unit_shows_nothing_of_it(cast, login):
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
     assert theirs.theme not in response.content.decode()
+
+
+def test_filtering_by_a_district_lists_its_towns_and_schools_too(cast, login):
+    units = (cast.district_a, cast.town_a, cast.school_a)
+    ours = [make_record(ThemeDay, unit, theme=f"团日{unit.code}") for unit in units]
+    make_record(ThemeDay, cast.school_b, theme="乙区团日")
+    response = login(cast.superuser).get("/admin/activities/themeday/", {"unit__id__exact": cast.district_a.pk})
+    assert response.status_code == 200
+    assert {record.pk for record in response.context["cl"].result_list} == {record.pk for record in ours}
+
+
+def test_two_schools_of_one_name_are_told_apart_in_the_admins_filter_and_form(cast, login):
+    twin = make_unit(cast.school_a.name, cast.district_b, Unit.Type.SCHOOL, code="B9S")
+    make_record(ThemeDay, cast.school_a)
+    make_record(ThemeDay, twin)
+    client = login(cast.superuser)
+    page = client.get("/admin/activities/themeday/").content.decode()
+    assert f"{cast.school_a.name}({cast.school_a.code})" in page and f"{twin.name}(B9S)" in page
+    form = client.get("/admin/activities/themeday/add/").content.decode()
+    assert f"{cast.town_a.name} › {cast.school_a.name}({cast.school_a.code})" in form
+    assert f"{cast.district_b.name} › {twin.name}(B9S)" in form

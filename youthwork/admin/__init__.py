@@ -101,7 +101,8 @@ class ScopedAdmin(GuardedChangeListAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
         if related is Unit:
-            kwargs["queryset"] = access.visible_units(request.user)
+            kwargs["queryset"] = access.visible_units(request.user).select_related("parent").order_by("path")
+            kwargs.setdefault("form_class", UnitChoiceField)
         elif related is Venue:
             kwargs["queryset"] = access.scope(Venue.objects.select_related("unit"), request.user)
         elif related is User:
@@ -110,15 +111,32 @@ class ScopedAdmin(GuardedChangeListAdmin):
 
 
 class UnitTreeFilter(admin.RelatedFieldListFilter):
-    """The 填报单位 filter: the user's units from the unit tree (youthwork.access), indented, in tree order.
+    """The 填报单位 filter: the user's units from the unit tree (youthwork.access), indented, in tree order, each
+    with its code (two schools may share a name); choosing a unit lists it with its descendants, as the portal does.
 
     Django's RelatedOnlyFieldListFilter would ask the ledger for its DISTINCT units on every page, a
     read of the whole table; the tree is a few hundred rows read by their indexed path.
     """
 
     def field_choices(self, field, request, model_admin):
-        units = access.visible_units(request.user).order_by("path").only("pk", "name", "path")
-        return [(unit.pk, "\u3000" * max(unit.depth - 1, 0) + unit.name) for unit in units]
+        units = access.visible_units(request.user).order_by("path").only("pk", "name", "code", "path")
+        return [(unit.pk, "\u3000" * max(unit.depth - 1, 0) + f"{unit.name}({unit.code})") for unit in units]
+
+    def queryset(self, request, queryset):
+        if not self.lookup_val:
+            return queryset
+        unit = access.visible_units(request.user).filter(pk=self.lookup_val[-1]).first()
+        if unit is None:  # another district's unit lists nothing of it, as in the portal
+            return queryset.none()
+        return queryset.filter(**{f"{self.field_path}__path__startswith": unit.path})
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit in a form's dropdown: its parent, its name and its code (南湖区团委 › 中心小学(S0303))."""
+
+    def label_from_instance(self, unit: Unit) -> str:
+        name = f"{unit.name}({unit.code})"
+        return f"{unit.parent.name} › {name}" if unit.parent_id else name
 
 
 class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):

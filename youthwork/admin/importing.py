@@ -13,29 +13,27 @@ from __future__ import annotations
 import contextvars
 import pickle
 from contextlib import contextmanager
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from youthwork import file_jobs, import_runs
 from youthwork.admin.resources import DatabaseStorage, format_for, resource_for
+from youthwork.downloads import XLSX_CONTENT_TYPE, attachment, name_file
 from youthwork.importing.engine import WorkbookUnreadable
 from youthwork.ledgers import all_sheets, get_sheet
 from youthwork.models import ImportUpload
 from youthwork.spreadsheets import check_container, max_upload_bytes
 from youthwork.workbooks import blank_template
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def may_import(user) -> bool:
@@ -51,12 +49,6 @@ def start_check(request, upload, sheet_name: str = "") -> HttpResponseRedirect |
     stored = ImportUpload.store(data, upload.name, request.user, sheet=sheet_name)
     import_runs.start(stored, ImportUpload.Stage.CHECK)
     return HttpResponseRedirect(reverse("admin:youthwork_importrecord_job", args=[stored.pk]))
-
-
-def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
-    return response
 
 
 def _check_size(upload):
@@ -84,11 +76,20 @@ class SheetImportForm(ImportForm):
         return _check_size(self.cleaned_data.get("import_file"))
 
 
+class SheetExportForm(SelectableFieldsExportForm):
+    """The export page's column boxes labelled with the sheet's Chinese headers (not `Unit (填报单位)`)."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 class SheetImportExportMixin(ImportExportMixin):
     """Import and export (XLSX) of one sheet on its generated resource, with the import/export permissions."""
 
     import_template_name = "admin/youthwork/sheet_import.html"
     import_form_class = SheetImportForm
+    export_form_class = SheetExportForm
     tmp_storage_class = DatabaseStorage
     skip_admin_log = True  # every record names who created and changed it
 
@@ -166,6 +167,12 @@ class SheetImportExportMixin(ImportExportMixin):
             messages.success(request, f"导入完成。{sheet.summary()}")
         return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # django-import-export names the file in a plain `filename="…"`, which Django sends as an RFC 2047
+        # encoded-word for a Chinese name, and browsers save `download.xlsx` (youthwork.downloads).
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        return name_file(response, self.get_export_filename(request, queryset, file_format))
+
     def get_export_filename(self, request, queryset, file_format):
         return f"{self.sheet.name}-{timezone.localdate():%Y-%m-%d}.xlsx"
 
@@ -215,7 +222,7 @@ class WorkbookImportAdmin(ImportPagesAdmin):
     def template_view(self, request):
         if not may_import(request.user):
             raise PermissionDenied
-        return xlsx_response(blank_template(), "青少年工作导入模板.xlsx")
+        return attachment(blank_template(), "青少年工作导入模板.xlsx")
 
     def changelist_view(self, request, extra_context=None):
         if not may_import(request.user):

@@ -14,12 +14,10 @@ and of those who may read the personal columns of every sheet of the import (you
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -27,10 +25,9 @@ from django.views.decorators.http import require_POST
 
 from youthwork import access, import_runs, jobs, privacy
 from youthwork.admin.importing import ImportPagesAdmin, may_import
+from youthwork.downloads import attachment
 from youthwork.ledgers import all_sheets, get_sheet
 from youthwork.models import ImportRecord, ImportUpload, Job
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 try:  # django-tasks-db's own admin page of its queue is English and shows task arguments: ours show the jobs
     from django_tasks_db.models import DBTaskResult
@@ -38,12 +35,6 @@ try:  # django-tasks-db's own admin page of its queue is English and shows task 
     admin.site.unregister(DBTaskResult)
 except admin.sites.NotRegistered:
     pass
-
-
-def attachment(content: bytes, file_name: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
-    return response
 
 
 def status_label(upload: ImportUpload) -> str:

@@ -59,7 +59,7 @@ def test_a_clerk_adds_a_theme_day_and_it_records_who_did_it(login, cast):
 def test_save_and_add_another_returns_to_an_empty_form(login, cast):
     client = login(cast.clerk_a)
     response = client.post("/ledgers/themeday/new/", {**theme_day_form(cast.district_a), "_addanother": "1"})
-    assert response["Location"] == "/ledgers/themeday/new/"
+    assert response["Location"].startswith("/ledgers/themeday/new/?")
 
 
 def test_the_new_record_form_starts_with_the_users_unit_and_today(login, cast):

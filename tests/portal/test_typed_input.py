@@ -10,8 +10,10 @@ from activities.models import ThemeDay
 from assistance.models import Donation
 from tests.factories import theme_day_form
 
+TYPED_COUNTS = [("12,500", 12500), ("１２５００", 12500), ("1.2万", 12000), (" 120 ", 120)]
 
-@pytest.mark.parametrize(("typed", "saved"), [("12,500", 12500), ("１２５００", 12500), ("1.2万", 12000), (" 120 ", 120)])
+
+@pytest.mark.parametrize(("typed", "saved"), TYPED_COUNTS)
 def test_a_count_typed_as_written_on_paper_is_saved(login, cast, typed, saved):
     response = login(cast.clerk_a).post("/ledgers/themeday/new/", theme_day_form(cast.district_a, participants=typed))
     assert response.status_code == 302
@@ -26,7 +28,8 @@ def test_a_count_that_does_not_read_is_refused_with_the_forms_one_may_type(login
 
 
 def test_an_amount_in_ten_thousands_is_saved_in_yuan(login, cast):
-    form = {"unit": cast.district_a.pk, "date": "2023.5.4", "donor": "某公司", "donor_type": "爱心企业", "amount": "1.25万"}
+    form = {"unit": cast.district_a.pk, "date": "2023.5.4", "donor": "某公司", "donor_type": "爱心企业"}
+    form["amount"] = "1.25万"
     response = login(cast.clerk_a).post("/ledgers/donation/new/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Donation.objects.get().amount == Decimal("12500.00")

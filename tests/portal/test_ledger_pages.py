@@ -163,7 +163,7 @@ def test_a_clerk_may_not_delete_but_an_admin_may(login, cast):
         ({"day_type": ""}, "请选择类型"),
         ({"participants": "-3"}, "参与人数不能为负数"),
         ({"participants": "很多"}, "参与人数应为整数"),
-        ({"date": "2023-02-30"}, "日期不是有效的日期"),
+        ({"date": "2023-02-30"}, "日期无法识别"),
         ({"day_type": "主题班会"}, "主题班会"),
     ],
 )

@@ -128,13 +128,13 @@ class LedgerRecordForm(forms.ModelForm):
             )
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"{label}无法识别,请按 2023-05-04、2023.5.4 或 2023年5月4日 填写"
+                # The calendar (portal.js) offers only dates the model accepts (LedgerDateField), which checks again.
+                field.widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
+                field.widget.attrs.setdefault("max", timezone.localdate().isoformat())
             if isinstance(field, TypedIntegerField):
                 field.error_messages["invalid"] = f"{label}应为整数,如 12500、12,500 或 1.2万"
             elif isinstance(field, TypedDecimalField):
                 field.error_messages["invalid"] = f"{label}应为数字,如 3000、3,000.50 或 1.2万"
-                # The browser's picker offers only dates the model accepts (LedgerDateField); the model still checks.
-                field.widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
-                field.widget.attrs.setdefault("max", timezone.localdate().isoformat())
             if isinstance(field, forms.ModelChoiceField):
                 field.error_messages["invalid_choice"] = f"所选{label}不存在,或不在您的管理范围内"
             if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":

@@ -4,6 +4,8 @@
  * behaviour with data- attributes instead:
  *
  *   <form method="post" data-confirm="确定定稿吗?">  asks first; 取消 sends nothing.
+ *   <input type="text" data-date-picker>         a date typed as written (2023.5.4), with a 日历 button
+ *                                                 beside it that opens the browser's own date picker.
  *
  * Every POST form is sent once: after the first submission its submit buttons are disabled, so a double click
  * or a second Enter sends nothing more. The clicked button's name and value are copied into a hidden input
@@ -79,4 +81,57 @@
       Array.prototype.forEach.call(document.querySelectorAll("form[" + SUBMITTED + "]"), release);
     }
   });
+
+  // A typed date field gets a calendar button: a hidden native date input whose picker fills the text field.
+  var ISO = /^(\d{4})[-\/.年](\d{1,2})[-\/.月](\d{1,2})日?$/;
+
+  function isoOf(text) {
+    var match = ISO.exec((text || "").trim());
+    if (!match) {
+      return "";
+    }
+    return match[1] + "-" + ("0" + match[2]).slice(-2) + "-" + ("0" + match[3]).slice(-2);
+  }
+
+  function addPicker(input) {
+    var picker = document.createElement("input");
+    picker.type = "date";
+    picker.tabIndex = -1;
+    picker.className = "visually-hidden";
+    picker.setAttribute("aria-hidden", "true");
+    ["min", "max"].forEach(function (name) {
+      if (input.hasAttribute(name)) {
+        picker.setAttribute(name, input.getAttribute(name));
+      }
+    });
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary";
+    button.textContent = "日历";
+    button.setAttribute("aria-label", "打开日历选择");
+    button.addEventListener("click", function () {
+      picker.value = isoOf(input.value);
+      if (typeof picker.showPicker === "function") {
+        try {
+          picker.showPicker();
+          return;
+        } catch (error) { /* not allowed here: fall back to focusing it */ }
+      }
+      picker.focus();
+    });
+    picker.addEventListener("change", function () {
+      if (picker.value) {
+        input.value = picker.value;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    var group = document.createElement("div");
+    group.className = "input-group";
+    input.parentNode.insertBefore(group, input);
+    group.appendChild(input);
+    group.appendChild(button);
+    group.appendChild(picker);
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-date-picker]"), addPicker);
 })();

@@ -59,13 +59,13 @@ def test_a_clerk_adds_a_theme_day_and_it_records_who_did_it(login, cast):
 def test_save_and_add_another_returns_to_an_empty_form(login, cast):
     client = login(cast.clerk_a)
     response = client.post("/ledgers/themeday/new/", {**theme_day_form(cast.district_a), "_addanother": "1"})
-    assert response["Location"] == "/ledgers/themeday/new/"
+    assert response["Location"].startswith("/ledgers/themeday/new/?")
 
 
 def test_the_new_record_form_starts_with_the_users_unit_and_today(login, cast):
     page = login(cast.clerk_a).get("/ledgers/themeday/new/").content.decode()
     assert f'<option value="{cast.district_a.pk}" selected>' in page
-    assert 'type="date"' in page
+    assert "data-date-picker" in page
     assert re.search(r'name="date" value="\d{4}-\d{2}-\d{2}"', page)
 
 
@@ -163,7 +163,7 @@ def test_a_clerk_may_not_delete_but_an_admin_may(login, cast):
         ({"day_type": ""}, "请选择类型"),
         ({"participants": "-3"}, "参与人数不能为负数"),
         ({"participants": "很多"}, "参与人数应为整数"),
-        ({"date": "2023-02-30"}, "日期不是有效的日期"),
+        ({"date": "2023-02-30"}, "日期无法识别"),
         ({"day_type": "主题班会"}, "主题班会"),
     ],
 )

@@ -68,6 +68,19 @@ _DATE_FORMS = [
 _SERIAL = re.compile(r"\d{1,5}")
 
 
+def parse_typed_date(text: str) -> dt.date | None:
+    """A date as people type it: 2023-05-04, 2023/5/4, 2023.5.4, 2023年5月4日 or 20230504; None otherwise."""
+    text = normalise(text)
+    for form in _DATE_FORMS:
+        match = form.fullmatch(text)
+        if match:
+            try:
+                return dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
 def parse_date(value, date1904: bool = False) -> dt.date:
     """A date cell, an Excel serial number, or text in one of the five forms; anything else is refused.
 
@@ -84,16 +97,7 @@ def parse_date(value, date1904: bool = False) -> dt.date:
         result = _from_serial(value, date1904)
     elif isinstance(value, str):
         text = normalise(value)
-        if _SERIAL.fullmatch(text):
-            result = _from_serial(int(text), date1904)
-        for form in _DATE_FORMS:
-            match = form.fullmatch(text)
-            if match:
-                try:
-                    result = dt.date(*(int(part) for part in match.groups()))
-                except ValueError:
-                    result = None
-                break
+        result = _from_serial(int(text), date1904) if _SERIAL.fullmatch(text) else parse_typed_date(text)
     if result is None:
         raise ValueError(f"日期无法识别:{reason_value(value)}")
     return result
@@ -107,11 +111,12 @@ def _from_serial(serial, date1904: bool) -> dt.date | None:
 
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+TEN_THOUSAND = "万"
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 
 def parse_number(value, header: str, expected: str) -> Decimal:
-    """A number cell or text like `1,234`, `１２３４`, `12.50`; a reason naming the column otherwise."""
+    """A number cell or text like `1,234`, `１２３４`, `12.50`, `1.2万`; a reason naming the column otherwise."""
     if isinstance(value, bool):
         raise ValueError(f"{header}应为{expected}:{reason_value(value)}")
     if isinstance(value, int):
@@ -122,12 +127,15 @@ def parse_number(value, header: str, expected: str) -> Decimal:
         # Excel stores numbers as binary floats: 0.1 + 0.2 comes back as 0.30000000000000004.
         return Decimal(repr(round(value, 9)))
     text = normalise(value)
+    scale = 1
+    if text.endswith(TEN_THOUSAND):
+        text, scale = text.removesuffix(TEN_THOUSAND).strip(), 10_000
     if _GROUPED_NUMBER.fullmatch(text):
         text = text.replace(",", "")
     if not _PLAIN_NUMBER.fullmatch(text):
         raise ValueError(f"{header}应为{expected}:{reason_value(value)}")
     try:
-        return Decimal(text)
+        return Decimal(text) * scale
     except InvalidOperation as exc:
         raise ValueError(f"{header}应为{expected}:{reason_value(value)}") from exc
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from youthwork import access, actions
 from youthwork.fields import EARLIEST_DATE
+from youthwork.importing.cells import parse_number, parse_typed_date
 from youthwork.ledgers import ColumnKind, Ledger
 from youthwork.models import Unit, Venue
 
@@ -23,6 +25,67 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format=DATE_FORMAT)
 
 
+class TypedDateInput(forms.DateInput):
+    """A date typed as people write it (2023.5.4, 2023/5/4, 2023年5月4日), with a calendar button beside it.
+
+    A text input: the browser's own date input accepts only its picker's format and sends nothing for anything
+    else typed. portal.js adds the button (data-date-picker), which opens the browser's picker.
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        attrs = {"placeholder": "如 2023-05-04", "data-date-picker": "", **(attrs or {})}
+        super().__init__(attrs=attrs, format=DATE_FORMAT)
+
+
+class TypedDateField(forms.DateField):
+    """Reads the dates the importer reads (youthwork.importing.cells.parse_typed_date)."""
+
+    widget = TypedDateInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            if (date := parse_typed_date(value)) is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            return date
+        return super().to_python(value)
+
+
+class TypedNumberMixin:
+    """Reads numbers as the importer does: 12,500, １２５００ and 1.2万 (youthwork.importing.cells.parse_number).
+
+    A text input with a numeric keyboard on phones: the browser's number input drops such text silently and
+    the user was told 请填写.
+    """
+
+    expected = "数字"
+    inputmode = "decimal"
+
+    def widget_attrs(self, widget):
+        return {"inputmode": self.inputmode}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            try:
+                value = str(parse_number(value, str(self.label), self.expected))
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
+class TypedIntegerField(TypedNumberMixin, forms.IntegerField):
+    widget = forms.TextInput
+    inputmode = "numeric"
+    expected = "整数"
+
+
+class TypedDecimalField(TypedNumberMixin, forms.DecimalField):
+    widget = forms.TextInput
 class ListedChoiceIterator(forms.models.ModelChoiceIterator):
     """The choices read in one plain query.
 
@@ -55,7 +118,12 @@ class VenueChoiceField(forms.ModelChoiceField):
 
 def _formfield(db_field: models.Field, **kwargs):
     if isinstance(db_field, models.DateField):
-        kwargs["widget"] = DateInput()
+        kwargs["form_class"] = TypedDateField
+        kwargs["widget"] = TypedDateInput()
+    elif isinstance(db_field, models.IntegerField) and not db_field.choices:
+        kwargs["form_class"] = TypedIntegerField
+    elif isinstance(db_field, models.DecimalField):
+        kwargs["form_class"] = TypedDecimalField
     elif isinstance(db_field, models.ForeignKey) and db_field.related_model is Unit:
         kwargs["form_class"] = UnitChoiceField
     elif isinstance(db_field, models.ForeignKey) and db_field.related_model is Venue:
@@ -75,10 +143,14 @@ class LedgerRecordForm(forms.ModelForm):
                 f"请选择{label}" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else f"请填写{label}"
             )
             if isinstance(field, forms.DateField):
-                field.error_messages["invalid"] = f"{label}不是有效的日期,请按 2023-05-04 的格式填写"
-                # The browser's picker offers only dates the model accepts (LedgerDateField); the model still checks.
+                field.error_messages["invalid"] = f"{label}无法识别,请按 2023-05-04、2023.5.4 或 2023年5月4日 填写"
+                # The calendar (portal.js) offers only dates the model accepts (LedgerDateField), which checks again.
                 field.widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
                 field.widget.attrs.setdefault("max", timezone.localdate().isoformat())
+            if isinstance(field, TypedIntegerField):
+                field.error_messages["invalid"] = f"{label}应为整数,如 12500、12,500 或 1.2万"
+            elif isinstance(field, TypedDecimalField):
+                field.error_messages["invalid"] = f"{label}应为数字,如 3000、3,000.50 或 1.2万"
             if isinstance(field, forms.ModelChoiceField):
                 field.error_messages["invalid_choice"] = f"所选{label}不存在,或不在您的管理范围内"
             if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from youthwork import access, actions, history, privacy, search
 from youthwork.display import cells, format_amount, format_count
+from youthwork.importing.cells import parse_typed_date
 from youthwork.ledgers import ColumnKind, Ledger, get_ledger
 from youthwork.locks import covering_lock, lock_checker
 from youthwork.portal.forms import FilterForm, record_form_class
@@ -215,8 +217,26 @@ def _save_and_redirect(request, ledger: Ledger, form, verb: str):
         return None
     messages.success(request, f"已{verb}“{ledger.name}”记录:{record.unit} {record.date:%Y-%m-%d}")
     if "_addanother" in request.POST:
-        return redirect("portal:ledger_create", ledger.slug)
+        # The next record of a batch typed from paper is most often of the same unit and day.
+        query = urlencode({"date": f"{record.date:%Y-%m-%d}", "unit": record.unit_id})
+        return redirect(f"{reverse('portal:ledger_create', args=[ledger.slug])}?{query}")
     return redirect(_safe_next(request, _list_url(ledger)))
+
+
+def _new_record_initial(request) -> dict:
+    """A new record starts on today and the user's unit, or on the day and unit of the one just saved
+    (保存并继续新增 passes them in the address; anything there that does not read or is not editable is ignored)."""
+    editable = access.editable_units(request.user)
+    home = access.home_unit(request.user)
+    initial = {"date": timezone.localdate()}
+    if home is not None and editable.filter(pk=home.pk).exists():
+        initial["unit"] = home.pk
+    if (date := parse_typed_date(request.GET.get("date", ""))) is not None:
+        initial["date"] = date
+    unit = request.GET.get("unit", "")
+    if unit.isdigit() and editable.filter(pk=int(unit)).exists():
+        initial["unit"] = int(unit)
+    return initial
 
 
 @login_required
@@ -233,11 +253,7 @@ def ledger_create(request, slug):
             if form.is_valid() and (response := _save_and_redirect(request, ledger, form, "新增")):
                 return response
     else:
-        home = access.home_unit(request.user)
-        initial = {"date": timezone.localdate()}
-        if home is not None and access.editable_units(request.user).filter(pk=home.pk).exists():
-            initial["unit"] = home.pk
-        form = form_class(initial=initial, user=request.user)
+        form = form_class(initial=_new_record_initial(request), user=request.user)
     return render(
         request,
         "portal/ledger_form.html",

@@ -6,6 +6,14 @@ from decimal import Decimal
 from youthwork.demo import DISTRICTS, TOWNS, district_of
 from youthwork.models import Unit
 
+INTERNSHIP_WORK = {"政务实习": ["政务实习"], "乡村振兴志愿": ["乡村振兴"], "企业实践": ["企业实践"]}
+# (month, [(leader's name, post)], place visited, content): two leaders come together in the summer
+LEADER_VISITS = (
+    (1, [("陈华", "市委副书记")], "白沙小区希望家园", "新春走访慰问留守儿童"),
+    (5, [("赵敏", "市人大常委会副主任")], "阳光社区希望家园", "看望慰问留守儿童"),
+    (7, [("王建国", "副市长"), ("李明", "市委组织部副部长")], "阳光社区希望家园", "与大学生志愿者见面,关怀支教工作"),
+    (11, [("刘洋", "团省委副书记")], "白沙小区希望家园", "调研指导“希望家园”建设"),
+)
 TEAMS = ("市师范学院大学生志愿服务队", "省理工大学“星火”青年志愿者服务团")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "子涵欣怡梓萱诗涵梓涵浩宇宇轩子轩浩然雨涵一诺思彤俊熙晨阳嘉怡佳琪"
@@ -122,8 +130,14 @@ def rows(demo) -> None:
                     post_type=kind,
                     posts=posts,
                     students=rng.randint(5, posts),
+                    work=INTERNSHIP_WORK[kind] + (["暑期支教"] if kind == "乡村振兴志愿" and month in (6, 7) else []),
                 )
 
+    # 领导关心: leaders of the city visiting the 希望家园 (the report's 党委有重视), once or twice a quarter.
+    for month, leaders, place, content in LEADER_VISITS:
+        date = demo.day_in(month, 5, 25)
+        for name, post in leaders:
+            add("领导关心", "C00", date, leader_name=name, leader_post=post, place=place, content=content)
 
 def teaching_site(demo, code: str, name: str, start, days: int, index: int, venue_name: str | None) -> None:
     """A 支教点 opening on `start` for `days` days (no 结班日期 while it runs), at its venue once that has opened."""

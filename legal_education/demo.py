@@ -83,6 +83,7 @@ def rows(demo) -> None:
         topic="中考考前心理减压讲座",
         served=420,
         provider="12355青少年服务台",
+        staff="心理咨询师",
         venue=None,
     )
     add(
@@ -93,6 +94,7 @@ def rows(demo) -> None:
         topic="中考考前心理减压讲座",
         served=380,
         provider="12355青少年服务台",
+        staff="心理咨询师",
         venue=None,
     )
     for month in range(1, 13):
@@ -104,6 +106,7 @@ def rows(demo) -> None:
             topic=f"{month}月12355热线",
             served=rng.randint(60, 160),
             provider="12355青少年服务台",
+            staff="热线咨询员",
             venue=None,
         )
     for code, venue in (("M0101", "阳光社区希望家园"), ("M0301", "湖滨社区希望家园")):
@@ -115,6 +118,7 @@ def rows(demo) -> None:
             topic="暑期留守儿童团体心理辅导",
             served=rng.randint(20, 40),
             provider="市心理咨询师协会",
+            staff="心理咨询师",
             venue=venues[venue],
         )
 
@@ -125,6 +129,8 @@ def rows(demo) -> None:
                 code,
                 demo.day_in(month),
                 publicity_type="海报张贴",
+                theme="强制报告制度",
+                channel="线下",
                 quantity=rng.randint(50, 200),
                 reach=rng.randint(2000, 8000),
             )
@@ -133,9 +139,21 @@ def rows(demo) -> None:
                 code,
                 demo.day_in(month),
                 publicity_type="线上推文",
+                theme=rng.choice(["强制报告制度", "防欺凌", "预防性侵"]),
+                channel="线上推文",
                 quantity=rng.randint(3, 10),
                 reach=rng.randint(5000, 30000),
             )
+        add(
+            "权益宣传",
+            "C00",
+            demo.day_in(month),
+            publicity_type="其他",
+            theme="强制报告制度",
+            channel="小程序",
+            quantity=1,
+            reach=rng.randint(10000, 40000),
+        )
     add("权益宣传", "C00", demo.date(5, 18), publicity_type="志愿观察员招募", quantity=48, reach=None)
 
     add(

@@ -68,6 +68,7 @@ FIGURES = (
     Figure("psych_12355_event_served", "12355心理讲座和团体辅导服务人次", "count"),
     Figure("psych_12355_units", "12355心理讲座和团体辅导所在单位", "text"),
     Figure("psych_12355_topics", "12355心理讲座和团体辅导主题", "text"),
+    Figure("psych_12355_staff", "12355心理讲座和团体辅导主讲人员", "text"),
     Figure("psych_12355_one_to_one", "12355热线和个体咨询", "count", "次"),
     Figure("psych_12355_one_to_one_served", "12355热线和个体咨询服务人次", "count"),
     Figure("psych_other_services", "其他心理健康服务", "count", "场次"),
@@ -78,8 +79,10 @@ FIGURES = (
     Figure("observers", "招募志愿观察员", "count", "人"),
     Figure("other_publicity", "其他宣传", "count", "次"),
     Figure("publicity_reach", "宣传覆盖人次", "count", compare=True),
+    Figure("publicity_themes", "宣传主题", "text"),
+    Figure("publicity_channels", "宣传渠道", "text"),
 )
-QUERIES = 16  # queries compute() runs, whatever the data
+QUERIES = 19  # queries compute() runs, whatever the data
 
 
 def _documents(rows) -> list[dict]:
@@ -163,6 +166,7 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.put("psych_12355_units", s.unit_names(desk_events, order_by=[Min("unit__path").asc()]))
     topic_order = [Sum("served").desc(), F("topic").asc()]
     table.put("psych_12355_topics", s.names(desk_events.exclude(topic=""), "topic", order_by=topic_order))
+    table.put("psych_12355_staff", s.names(desk_events.exclude(staff=""), "staff"))
     table.put("psych_other_types", s.labels(services.exclude(HOTLINE_12355), "service_type"))
 
     # 权益宣传 本期: posters, posts, observers recruited, other publicity, people reached.
@@ -177,4 +181,8 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
             publicity_reach=Sum("reach"),
         )
     )
+    # What was publicised and through which channels, as the records say (blank: not stated, so not written).
+    publicity = s.records(RightsPublicity)
+    table.put("publicity_themes", s.labels(publicity, "theme"))
+    table.put("publicity_channels", s.labels(publicity, "channel"))
     return table

@@ -62,10 +62,9 @@ FIGURES = (
     Figure("internship_students", "返家乡到岗学生数", "count"),
     Figure("internship_post_types", "返家乡岗位类型", "text"),
     Figure("internship_work", "返家乡工作内容", "text"),
-    Figure("leader_visits_ytd", "领导关心", "count", "次", "今年以来"),
     Figure("leader_visit_clauses_ytd", "领导关心情况", "text", "", "今年以来"),
 )
-QUERIES = 16  # queries compute() runs, whatever the data
+QUERIES = 15  # queries compute() runs, whatever the data
 # One kind of donor giving at least this share of the funds 今年以来 dominates them (the report's 资源整合不足).
 DOMINANT_SHARE = Decimal("0.8")
 AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == FigureKind.AMOUNT)
@@ -77,14 +76,19 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
 
     # 希望工程募捐: funds 今年以来 and 本期, and what they were raised for.
     donations = s.records(Donation, ytd=True)
-    table.fill(s.grouped(donations, funds_ytd=Sum("amount", filter=s.in_ytd), funds=Sum("amount", filter=s.in_period)))
+    # ... with the funds of each kind of donor 今年以来 in the same query (资源整合不足 reads which kind leads).
+    donor_types = Donation.DonorType.values
+    by_type = {f"_type_{i}": Sum("amount", filter=s.in_ytd & Q(donor_type=kind)) for i, kind in enumerate(donor_types)}
+    funds = s.grouped(
+        donations, funds_ytd=Sum("amount", filter=s.in_ytd), funds=Sum("amount", filter=s.in_period), **by_type
+    )
+    for values in funds.values():
+        amounts = [(to_decimal(values.pop(f"_type_{i}")), kind) for i, kind in enumerate(donor_types)]
+        ranked = sorted(((amount, kind) for amount, kind in amounts if amount), key=lambda pair: -pair[0])
+        values["fund_donor_types_ytd"] = [kind for _amount, kind in ranked]
+        values["funds_top_donor_type_ytd"] = ranked[0][0] if ranked else None
+    table.fill(funds)
     table.put("fund_purposes_ytd", s.labels(donations.filter(s.in_ytd), "purpose"))
-    # ... and from which kinds of donor, the largest first, with the largest kind's amount (资源整合不足).
-    by_type = s.grouped_values(donations.filter(s.in_ytd), "donor_type", amount=Sum("amount"))
-    for bucket, rows in by_type.items():
-        rows = sorted(rows, key=lambda row: (-(row["amount"] or 0), row["donor_type"]))
-        table[bucket]["fund_donor_types_ytd"] = [row["donor_type"] for row in rows]
-        table[bucket]["funds_top_donor_type_ytd"] = rows[0]["amount"] if rows else None
 
     # 资助学生 今年以来: each student (name + school) once, however many grants.
     student = Concat("student_name", Value("\x1f"), "school", output_field=CharField())
@@ -129,7 +133,6 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     # 领导关心 今年以来: who came (职务 and name) where and for what, in the order of the visits; leaders who came
     # to one place for one thing are named together, as the seed writes it (副市长…同志、…部长…同志到…调研指导).
     visits = s.records(LeaderVisit, ytd=True).filter(s.in_ytd)
-    table.fill(s.grouped(visits, leader_visits_ytd=Count("pk")))
     fields = ("leader_post", "leader_name", "place", "content")
     for bucket, rows in s.top(visits, *fields, order_by=[Min("date").asc(), F("leader_post").asc()]).items():
         table[bucket]["leader_visit_clauses_ytd"] = visit_clauses(rows)

@@ -52,7 +52,7 @@ class SafetyWork(LedgerRecord):
 
 
 @register(
-    columns=("unit", "date", "service_type", "topic", "served", "provider", "staff", "venue", "note"),
+    columns=("unit", "date", "service_type", "topic", "served", "provider", "venue", "staff", "note"),
     search=("topic", "provider", "staff", "note"),
 )
 class PsychService(LedgerRecord):
@@ -75,7 +75,7 @@ class PsychService(LedgerRecord):
 
 
 @register(
-    columns=("unit", "date", "publicity_type", "theme", "channel", "quantity", "reach", "note"), search=("note",)
+    columns=("unit", "date", "publicity_type", "quantity", "reach", "theme", "channel", "note"), search=("note",)
 )
 class RightsPublicity(LedgerRecord):
     class PublicityType(models.TextChoices):

@@ -158,7 +158,7 @@ def test_the_town_with_its_mix_of_donors_has_no_resource_integration_problem(tow
 
 NEW_COLUMNS = {
     "领导关心": ["填报单位", "日期", "领导姓名", "领导职务", "走访地点(单位)", "内容", "备注"],
-    "权益宣传": ["填报单位", "日期", "类型", "宣传主题", "宣传渠道", "数量", "覆盖人次", "备注"],
+    "权益宣传": ["填报单位", "日期", "类型", "数量", "覆盖人次", "宣传主题", "宣传渠道", "备注"],
     "心理健康服务": [
         "填报单位",
         "日期",
@@ -166,8 +166,8 @@ NEW_COLUMNS = {
         "主题",
         "服务人次",
         "服务机构",
-        "主讲/服务人员",
         "活动阵地",
+        "主讲/服务人员",
         "备注",
     ],
     "返家乡实践": ["填报单位", "日期", "岗位类型", "发布岗位数", "到岗学生数", "工作内容", "备注"],
@@ -190,11 +190,11 @@ def test_a_workbook_with_the_new_sheet_and_columns_is_imported(cast, tmp_path):
         ],
         "权益宣传": [
             NEW_COLUMNS["权益宣传"],
-            ["A", D(2023, 5, 5), "其他", "强制报告制度", "小程序", 1, 3000, ""],
+            ["A", D(2023, 5, 5), "其他", 1, 3000, "强制报告制度", "小程序", ""],
         ],
         "心理健康服务": [
             NEW_COLUMNS["心理健康服务"],
-            ["A", D(2023, 5, 6), "心理讲座", "考前减压", 200, "12355青少年服务台", "心理咨询师", "", ""],
+            ["A", D(2023, 5, 6), "心理讲座", "考前减压", 200, "12355青少年服务台", "", "心理咨询师", ""],
         ],
         "返家乡实践": [
             NEW_COLUMNS["返家乡实践"],
@@ -211,7 +211,7 @@ def test_a_workbook_with_the_new_sheet_and_columns_is_imported(cast, tmp_path):
 
 
 def test_a_wrong_theme_is_named_by_sheet_row_and_column(cast, tmp_path):
-    rows = [NEW_COLUMNS["权益宣传"], ["A", D(2023, 5, 5), "海报张贴", "普法", "线下", 10, 300, ""]]
+    rows = [NEW_COLUMNS["权益宣传"], ["A", D(2023, 5, 5), "海报张贴", 10, 300, "普法", "线下", ""]]
     code, out, err = run_import(save(tmp_path, xlsx({"权益宣传": rows})), "--user", "admin_a")
     assert code == 1
     assert any(line.startswith("工作表 权益宣传 第2行 宣传主题") for line in out + err.splitlines()), (out, err)

@@ -270,6 +270,9 @@ def test_a_clerk_records_a_leaders_visit_and_a_publicity_with_its_theme_in_the_p
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert LeaderVisit.objects.get().created_by == cast.clerk_a
+    assert "副市长" in client.get("/ledgers/leadervisit/").content.decode()
+    admin_page = login(cast.admin_a).get("/admin/assistance/leadervisit/")
+    assert admin_page.status_code == 200 and "甲街道希望家园" in admin_page.content.decode()
     response = client.post(
         "/ledgers/rightspublicity/new/",
         {

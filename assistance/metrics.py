@@ -18,11 +18,13 @@ Amounts are Decimal rounded to the cent (SQLite sums decimals as floats).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import CharField, Count, F, Min, Q, Sum, Value
 from django.db.models.functions import Concat, ExtractMonth, ExtractYear
 
-from assistance.models import CareEvent, Donation, HomeInternship, StudentAid, TeachingSite
-from youthwork.formatting import round_amount
+from assistance.models import CareEvent, Donation, HomeInternship, LeaderVisit, StudentAid, TeachingSite
+from youthwork.formatting import round_amount, to_decimal
 from youthwork.metrics import AreaMetrics, Figure, FigureKind, FigureTable, Slice, Source, aggregates, months
 from youthwork.models import Unit
 from youthwork.periods import Period
@@ -45,9 +47,12 @@ AID = Source("studentaid", exact=False)
 CARE = Source("careevent", exact=False)
 SITES = Source("teachingsite", exact=False)
 INTERNSHIPS = Source("homeinternship", exact=False)
+VISITS = Source("leadervisit", exact=False)
 
 FIGURES = (
     Figure("funds_ytd", "募集资金", "amount", "元", "今年以来", source=FUNDS),
+    Figure("fund_donor_types_ytd", "捐赠方类型(按金额)", "text", "", "今年以来", source=DONATIONS),
+    Figure("funds_top_donor_type_ytd", "金额最多的捐赠方类型募集资金", "amount", "元", "今年以来", source=DONATIONS),
     Figure("funds", "募集资金", "amount", "元", compare=True, source=FUNDS),
     Figure("fund_purposes_ytd", "募集资金用途", "text", "", "今年以来", source=DONATIONS),
     Figure("students_aided_ytd", "资助学生", "count", "人", "今年以来", distinct=True, source=AID),
@@ -68,8 +73,12 @@ FIGURES = (
     Figure("internship_posts", "返家乡发布岗位数", "count", compare=True, seasonal=True, source=POSTS),
     Figure("internship_students", "返家乡到岗学生数", "count", source=Source("homeinternship", "students")),
     Figure("internship_post_types", "返家乡岗位类型", "text", source=INTERNSHIPS),
+    Figure("internship_work", "返家乡工作内容", "text", source=INTERNSHIPS),
+    Figure("leader_visit_clauses_ytd", "领导关心情况", "text", "", "今年以来", source=VISITS),
 )
-QUERIES = 14  # queries compute() runs, whatever the data
+QUERIES = 15  # queries compute() runs, whatever the data
+# One kind of donor giving at least this share of the funds 今年以来 dominates them (the report's 资源整合不足).
+DOMINANT_SHARE = Decimal("0.8")
 AMOUNTS = tuple(figure.key for figure in FIGURES if figure.kind == FigureKind.AMOUNT)
 
 
@@ -79,7 +88,16 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
 
     # 希望工程募捐: funds 今年以来 and 本期, and what they were raised for.
     donations = s.records(Donation, ytd=True)
-    table.fill(s.grouped(donations, **aggregates(FIGURES, "funds_ytd", "funds", scope=s)))
+    # ... with the funds of each kind of donor 今年以来 in the same query (资源整合不足 reads which kind leads).
+    donor_types = Donation.DonorType.values
+    by_type = {f"_type_{i}": Sum("amount", filter=s.in_ytd & Q(donor_type=kind)) for i, kind in enumerate(donor_types)}
+    funds = s.grouped(donations, **aggregates(FIGURES, "funds_ytd", "funds", scope=s), **by_type)
+    for values in funds.values():
+        amounts = [(to_decimal(values.pop(f"_type_{i}")), kind) for i, kind in enumerate(donor_types)]
+        ranked = sorted(((amount, kind) for amount, kind in amounts if amount), key=lambda pair: -pair[0])
+        values["fund_donor_types_ytd"] = [kind for _amount, kind in ranked]
+        values["funds_top_donor_type_ytd"] = ranked[0][0] if ranked else None
+    table.fill(funds)
     table.put("fund_purposes_ytd", s.labels(donations.filter(s.in_ytd), "purpose"))
 
     # 资助学生 今年以来: each student (name + school) once, however many grants.
@@ -117,11 +135,43 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     internships = s.records(HomeInternship)
     table.fill(s.grouped(internships, **aggregates(FIGURES, "internship_posts", "internship_students")))
     table.put("internship_post_types", s.labels(internships.filter(Q(posts__gt=0)), "post_type"))
+    table.put("internship_work", s.labels(internships, "work"))
+
+    # 领导关心 今年以来: who came (职务 and name) where and for what, in the order of the visits; leaders who came
+    # to one place for one thing are named together, as the seed writes it (副市长…同志、…部长…同志到…调研指导).
+    visits = s.records(LeaderVisit, ytd=True).filter(s.in_ytd)
+    fields = ("leader_post", "leader_name", "place", "content")
+    for bucket, rows in s.top(visits, *fields, order_by=[Min("date").asc(), F("leader_post").asc()]).items():
+        table[bucket]["leader_visit_clauses_ytd"] = visit_clauses(rows)
 
     for entry in table.values():
         for key in AMOUNTS:
             entry[key] = round_amount(entry[key])
     return table
+
+
+def visit_clauses(rows: list[dict]) -> list[str]:
+    """[`副市长王某同志、市委组织部副部长李某同志到阳光社区希望家园调研指导`, …]: one clause per place and content."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        leaders = grouped.setdefault((row["place"], row["content"]), [])
+        leader = f"{row['leader_post']}{row['leader_name']}同志"
+        if leader not in leaders:
+            leaders.append(leader)
+    return [f"{'、'.join(leaders)}到{place}{content}" for (place, content), leaders in grouped.items()]
+
+
+def dominant_donor_type(figures: dict) -> str | None:
+    """The kind of donor (爱心企业, 上级拨付 …) that gave at least DOMINANT_SHARE of the funds raised 今年以来,
+    when one did: the funds lean on one kind of source (the report's 资源整合不足). None without funds."""
+    funds, top = figures["funds_ytd"], figures["funds_top_donor_type_ytd"]
+    if (
+        not to_decimal(funds)
+        or not figures["fund_donor_types_ytd"]
+        or to_decimal(top) < DOMINANT_SHARE * to_decimal(funds)
+    ):
+        return None
+    return figures["fund_donor_types_ytd"][0]
 
 
 def funds_by_month(period: Period, unit: Unit) -> list[dict]:

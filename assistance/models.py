@@ -123,7 +123,7 @@ class TeachingSite(LedgerRecord):
             raise ValidationError({"end_date": "结班日期不能早于开班日期"})
 
 
-@register(columns=("unit", "date", "post_type", "posts", "students", "note"), search=("note",))
+@register(columns=("unit", "date", "post_type", "posts", "students", "work", "note"), search=("note",))
 class HomeInternship(LedgerRecord):
     class PostType(models.TextChoices):
         GOVERNMENT = "政务实习", "政务实习"
@@ -131,10 +131,36 @@ class HomeInternship(LedgerRecord):
         COMPANY = "企业实践", "企业实践"
         OTHER = "其他", "其他"
 
+    class Work(models.TextChoices):
+        RURAL = "乡村振兴", "乡村振兴"
+        TEACHING = "暑期支教", "暑期支教"
+        GOVERNMENT = "政务实习", "政务实习"
+        COMMUNITY = "社区服务", "社区服务"
+        COMPANY = "企业实践", "企业实践"
+        OTHER = "其他", "其他"
+
     post_type = models.CharField("岗位类型", max_length=10, choices=PostType.choices)
     posts = CountField("发布岗位数")
     students = CountField("到岗学生数")
+    work = MultiChoiceField("工作内容", options=Work.choices)  # optional: blank for records kept before it
 
     class Meta(LedgerRecord.Meta):
         verbose_name = verbose_name_plural = "返家乡实践"
         constraints = [natural_key("unit", "date", "post_type")]
+
+
+@register(
+    columns=("unit", "date", "leader_name", "leader_post", "place", "content", "note"),
+    search=("leader_name", "leader_post", "place", "content", "note"),
+)
+class LeaderVisit(LedgerRecord):
+    """领导关心: a leader's visit to the unit's work (the report's 党委有重视)."""
+
+    leader_name = NameField("领导姓名", max_length=50)
+    leader_post = NameField("领导职务", max_length=100, help_text="例如:副市长、市委组织部副部长")
+    place = NameField("走访地点(单位)", max_length=200, help_text="例如:阳光社区希望家园")
+    content = NameField("内容", max_length=200, blank=True, help_text="例如:调研指导,看望支教志愿者")
+
+    class Meta(LedgerRecord.Meta):
+        verbose_name = verbose_name_plural = "领导关心"
+        constraints = [natural_key("unit", "date", "leader_name", "place")]

@@ -116,7 +116,7 @@ def main():
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        load_demo()
+        load_demo(today=dt.date(2023, 12, 31))  # the demo's records then cover 2023, the year measured
         city = Unit.objects.get(parent__isnull=True)
         report = WorkReport.objects.create(unit=city, period_code=PERIOD)
         client = Client()

@@ -30,6 +30,7 @@ the data. The scratch database starts empty for this (so --reuse is ignored).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import io
 import os
@@ -240,7 +241,8 @@ def fill(records: int, year: int) -> None:
 
     from youthwork.demo import load_demo
 
-    load_demo()
+    # The demo's records end on the year's last day (or today), so its quarters are those of `year`.
+    load_demo(today=min(dt.date(year, 12, 31), dt.date.today()))
     while (missing := records - total_records()) > 0:
         started = time.perf_counter()
         call_command("load_demo", records=missing, year=year, stdout=io.StringIO())

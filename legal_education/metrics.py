@@ -40,6 +40,8 @@ LAW_EDUCATION_DOCUMENT = Q(title__contains="法治") | Q(title__contains="校园
 HOTLINE_12355 = Q(provider__contains="12355")
 DESK_EVENT = HOTLINE_12355 & Q(service_type__in=(PsychService.ServiceType.LECTURE, PsychService.ServiceType.GROUP))
 DESK_ONE_TO_ONE = HOTLINE_12355 & ~DESK_EVENT
+THEMES = RightsPublicity.Theme.values
+CHANNELS = RightsPublicity.Channel.values
 
 
 def safety(work_type) -> Source:
@@ -58,6 +60,7 @@ GUIDANCE_DOCUMENTS = Source("jointdocument", where=(("area", JointDocument.Area.
 CARE_DOCUMENTS = Source("jointdocument", where=(("area", JointDocument.Area.CARE),))
 LAW_EVENTS = Source("lawevent", exact=False)
 SERVICES = Source("psychservice", exact=False)
+PUBLICITY = Source("rightspublicity", exact=False)
 
 FIGURES = (
     Figure("law_documents", "法治教育联合发文", "count", "件", "今年以来", source=DOCUMENTS),
@@ -88,6 +91,7 @@ FIGURES = (
     Figure("psych_12355_event_served", "12355心理讲座和团体辅导服务人次", "count", source=SERVICES),
     Figure("psych_12355_units", "12355心理讲座和团体辅导所在单位", "text", source=SERVICES),
     Figure("psych_12355_topics", "12355心理讲座和团体辅导主题", "text", source=SERVICES),
+    Figure("psych_12355_staff", "12355心理讲座和团体辅导主讲人员", "text", source=SERVICES),
     Figure("psych_12355_one_to_one", "12355热线和个体咨询", "count", "次", source=SERVICES),
     Figure("psych_12355_one_to_one_served", "12355热线和个体咨询服务人次", "count", source=SERVICES),
     Figure("psych_other_services", "其他心理健康服务", "count", "场次", source=SERVICES),
@@ -100,8 +104,10 @@ FIGURES = (
     Figure("observers", "招募志愿观察员", "count", "人", source=publicity(RightsPublicity.PublicityType.OBSERVER)),
     Figure("other_publicity", "其他宣传", "count", "次", source=publicity(RightsPublicity.PublicityType.OTHER)),
     Figure("publicity_reach", "宣传覆盖人次", "count", compare=True, source=Source("rightspublicity", "reach")),
+    Figure("publicity_themes", "宣传主题", "text", source=PUBLICITY),
+    Figure("publicity_channels", "宣传渠道", "text", source=PUBLICITY),
 )
-QUERIES = 16  # queries compute() runs, whatever the data
+QUERIES = 17  # queries compute() runs, whatever the data
 
 
 def _documents(rows) -> list[dict]:
@@ -174,9 +180,22 @@ def compute(period: Period, unit: Unit, by_child: bool = False) -> FigureTable:
     table.put("psych_12355_units", s.unit_names(desk_events, order_by=[Min("unit__path").asc()]))
     topic_order = [Sum("served").desc(), F("topic").asc()]
     table.put("psych_12355_topics", s.names(desk_events.exclude(topic=""), "topic", order_by=topic_order))
+    table.put("psych_12355_staff", s.names(desk_events.exclude(staff=""), "staff"))
     table.put("psych_other_types", s.labels(services.exclude(HOTLINE_12355), "service_type"))
 
     # 权益宣传 本期: posters, posts, observers recruited, other publicity, people reached.
     publicity_figures = ("posters", "online_posts", "observers", "other_publicity", "publicity_reach")
-    table.fill(s.grouped(s.records(RightsPublicity), **aggregates(FIGURES, *publicity_figures)))
+    # ... and what was publicised through which channels, as the records say (blank: not stated, not written),
+    # counted in the same query.
+    said = {
+        f"_{field}_{i}": Count("pk", filter=Q(**{field: label}))
+        for field, labels in (("theme", THEMES), ("channel", CHANNELS))
+        for i, label in enumerate(labels)
+    }
+    publicity = s.grouped(s.records(RightsPublicity), **aggregates(FIGURES, *publicity_figures), **said)
+    for values in publicity.values():
+        for field, labels in (("theme", THEMES), ("channel", CHANNELS)):
+            used = [label for i, label in enumerate(labels) if values.pop(f"_{field}_{i}")]
+            values[f"publicity_{field}s"] = used
+    table.fill(publicity)
     return table

@@ -52,8 +52,8 @@ class SafetyWork(LedgerRecord):
 
 
 @register(
-    columns=("unit", "date", "service_type", "topic", "served", "provider", "venue", "note"),
-    search=("topic", "provider", "note"),
+    columns=("unit", "date", "service_type", "topic", "served", "provider", "venue", "staff", "note"),
+    search=("topic", "provider", "staff", "note"),
 )
 class PsychService(LedgerRecord):
     class ServiceType(models.TextChoices):
@@ -66,6 +66,7 @@ class PsychService(LedgerRecord):
     topic = NameField("主题", max_length=200, blank=True)
     served = CountField("服务人次")
     provider = NameField("服务机构", max_length=100, blank=True, help_text="例如:12355青少年服务台")
+    staff = NameField("主讲/服务人员", max_length=100, blank=True, help_text="例如:心理咨询师")
     venue = activity_venue()
 
     class Meta(LedgerRecord.Meta):
@@ -73,7 +74,9 @@ class PsychService(LedgerRecord):
         constraints = [natural_key("unit", "date", "service_type", "topic")]
 
 
-@register(columns=("unit", "date", "publicity_type", "quantity", "reach", "note"), search=("note",))
+@register(
+    columns=("unit", "date", "publicity_type", "quantity", "reach", "theme", "channel", "note"), search=("note",)
+)
 class RightsPublicity(LedgerRecord):
     class PublicityType(models.TextChoices):
         POSTER = "海报张贴", "海报张贴"
@@ -81,7 +84,22 @@ class RightsPublicity(LedgerRecord):
         OBSERVER = "志愿观察员招募", "志愿观察员招募"
         OTHER = "其他", "其他"
 
+    class Theme(models.TextChoices):
+        MANDATORY_REPORTING = "强制报告制度", "强制报告制度"
+        SEXUAL_ABUSE = "预防性侵", "预防性侵"
+        BULLYING = "防欺凌", "防欺凌"
+        OTHER = "其他", "其他"
+
+    class Channel(models.TextChoices):
+        OFFLINE = "线下", "线下"
+        POST = "线上推文", "线上推文"
+        MINI_PROGRAM = "小程序", "小程序"
+        OTHER = "其他", "其他"
+
     publicity_type = models.CharField("类型", max_length=10, choices=PublicityType.choices)
+    # Optional, blank for records kept before they existed: the report states a theme or channel only from them.
+    theme = models.CharField("宣传主题", max_length=10, choices=Theme.choices, blank=True)
+    channel = models.CharField("宣传渠道", max_length=10, choices=Channel.choices, blank=True)
     quantity = CountField("数量", help_text="海报张数、推文篇数或观察员人数")
     reach = CountField("覆盖人次", null=True, blank=True)
 

@@ -109,6 +109,12 @@ def without(items, unwanted):
 
 
 @register.filter
+def includes(items, label) -> bool:
+    """Whether a list of labels holds this one: {% if l.publicity_channels|includes:"小程序" %}."""
+    return str(label) in (items or [])
+
+
+@register.filter
 def trim_suffix(items, suffix):
     """Names without a common suffix: [阳光社区希望家园] → [阳光社区] (a name that is only the suffix stays)."""
     return [item[: -len(suffix)] if item.endswith(suffix) and item != suffix else item for item in items or []]

@@ -7,6 +7,7 @@ test-artifacts/.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -30,6 +31,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 740}
 DEMO_PASSWORD = "youthwork-demo"
+DEMO_TODAY = dt.date(2023, 12, 31)  # the demo's records then cover 2022Q4 to 2023Q4: the tests name 2023's quarters
 DASHBOARD = re.compile(r"^https?://[^/]+/$")
 
 
@@ -67,9 +69,14 @@ def chromium():
 
 
 @pytest.fixture
-def demo(live_server):
-    """The demo city of `manage.py load_demo` behind a live server (the database is flushed after each test)."""
-    call_command("load_demo", stdout=io.StringIO())
+def demo(live_server, request):
+    """The demo city of `manage.py load_demo` behind a live server (the database is flushed after each test).
+
+    Loaded as on DEMO_TODAY, so the records are 2023's; `@pytest.mark.demo_today(None)` loads it as on the
+    real today (the demo a user sees on the day they load it)."""
+    marker = request.node.get_closest_marker("demo_today")
+    today = marker.args[0] if marker else DEMO_TODAY
+    call_command("load_demo", *(["--today", today.isoformat()] if today else []), stdout=io.StringIO())
     return live_server
 
 

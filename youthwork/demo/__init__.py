@@ -1,7 +1,12 @@
-"""The demo city: organisation tree, venues, three users and a year (2023) of records in every ledger.
+"""The demo city: organisation tree, venues, three users and the last five quarters of records in every ledger.
 
-Everything is generated from a fixed random seed, so the records are the same on every run; records
-are matched on their natural key, so running the loader again creates nothing.
+The records cover the quarter of "today" up to today and the four quarters before it, so the first
+login shows this quarter's figures and the last finished quarter's report is a full one. The work
+areas generate each calendar year the window touches from a random source seeded with that year, and
+the rows outside [first day of the quarter four quarters back, today] are dropped: the records of a
+day are the same whichever day the demo is loaded on, and loading it again later only adds the days
+that have come since. Records are matched on their natural key, so running the loader again on the
+same day creates nothing. `load_demo(today=...)` pins the day (tests, `load_demo --today`).
 """
 
 from __future__ import annotations
@@ -11,17 +16,20 @@ import random
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from youthwork.areas import work_areas
+from youthwork.fields import EARLIEST_DATE
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, User, Venue
+from youthwork.periods import Period
 from youthwork.roles import ADMIN, CLERK, LEADER
 from youthwork.versions import bump_places, places_of
 
 DEMO_PASSWORD = "youthwork-demo"
 DEMO_REASON = "演示数据"  # the change reason in the history of everything the loader creates
-YEAR = 2023
+QUARTERS_BACK = 4  # the window: the quarter of today and the four before it
 
 # (code, name, type, parent code)
 UNITS = [
@@ -52,17 +60,18 @@ UNITS = [
     ("M0302", "龙泉社区", Unit.Type.COMMUNITY, "T0302"),
 ]
 
-# (unit code, name, type, opened on, lodging)
+# (unit code, name, type, opened on as (years before the last finished quarter's year, month, day), lodging).
+# Two 希望家园 open early in the year of the last finished quarter, so its report says 今年以来…建点.
 VENUES = [
-    ("M0101", "阳光社区希望家园", Venue.Type.HOPE_HOME, dt.date(2022, 6, 1), True),
-    ("T0201", "白沙小区希望家园", Venue.Type.HOPE_HOME, dt.date(2022, 9, 1), True),
-    ("M0301", "湖滨社区希望家园", Venue.Type.HOPE_HOME, dt.date(2023, 3, 1), True),
-    ("T0302", "龙泉活动中心希望家园", Venue.Type.HOPE_HOME, dt.date(2023, 5, 1), True),
-    ("D01", "东城区青年之家", Venue.Type.YOUTH_HOME, dt.date(2021, 5, 4), False),
-    ("D02", "西城区红领巾之家", Venue.Type.YOUTH_HOME, dt.date(2021, 6, 1), False),
-    ("D03", "南湖区青年之家", Venue.Type.YOUTH_HOME, dt.date(2022, 5, 4), False),
-    ("C00", "市少先队校外实践教育基地", Venue.Type.PIONEER_BASE, dt.date(2020, 6, 1), False),
-    ("T0202", "石桥法治教育基地", Venue.Type.OTHER, dt.date(2022, 3, 1), False),
+    ("M0101", "阳光社区希望家园", Venue.Type.HOPE_HOME, (2, 6, 1), True),
+    ("T0201", "白沙小区希望家园", Venue.Type.HOPE_HOME, (2, 9, 1), True),
+    ("M0301", "湖滨社区希望家园", Venue.Type.HOPE_HOME, (0, 1, 15), True),
+    ("T0302", "龙泉活动中心希望家园", Venue.Type.HOPE_HOME, (0, 2, 20), True),
+    ("D01", "东城区青年之家", Venue.Type.YOUTH_HOME, (4, 5, 4), False),
+    ("D02", "西城区红领巾之家", Venue.Type.YOUTH_HOME, (4, 6, 1), False),
+    ("D03", "南湖区青年之家", Venue.Type.YOUTH_HOME, (3, 5, 4), False),
+    ("C00", "市少先队校外实践教育基地", Venue.Type.PIONEER_BASE, (5, 6, 1), False),
+    ("T0202", "石桥法治教育基地", Venue.Type.OTHER, (3, 3, 1), False),
 ]
 
 USERS = [
@@ -78,17 +87,24 @@ TOWNS = ("T0101", "T0102", "T0201", "T0202", "T0301", "T0302")
 COMMUNITIES = ("M0101", "M0102", "M0201", "M0202", "M0301", "M0302")
 
 
-def day_in(rng: random.Random, month: int, first: int = 1, last: int = 28) -> dt.date:
-    """A day of `month` of the demo year."""
-    return dt.date(YEAR, month, rng.randint(first, last))
+class DemoDateError(ValueError):
+    """A "today" the demo cannot be loaded for (after the real today, or a window before 2000); Chinese message."""
 
 
-def weeks():
-    """Every week of the demo year (its Mondays)."""
-    day = dt.date(YEAR, 1, 2)
-    while day.year == YEAR:
-        yield day
-        day += dt.timedelta(days=7)
+def window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The demo's days: from the first day of the quarter four quarters before today's, to today."""
+    quarter = Period.quarter_of(today)
+    for _back in range(QUARTERS_BACK):
+        quarter = quarter.previous()
+    return quarter.start, today
+
+
+def check_today(today: dt.date) -> None:
+    """Refuse a day after the real today (no record may be dated in the future) or a window before 2000."""
+    if today > timezone.localdate():
+        raise DemoDateError(f"演示数据的日期 {today.isoformat()} 不能晚于今天")
+    if window(today)[0] < EARLIEST_DATE:
+        raise DemoDateError(f"演示数据的日期 {today.isoformat()} 太早:记录的日期不能早于{EARLIEST_DATE.year}年1月1日")
 
 
 def district_of(unit: Unit, units: dict[str, Unit]) -> str:
@@ -100,15 +116,19 @@ def district_of(unit: Unit, units: dict[str, Unit]) -> str:
 
 
 class Demo:
-    """What an area's `rows(demo)` draws on: the demo city's units and venues, and one shared random source.
+    """What an area's `rows(demo)` draws on: the demo city's units and venues, the year being generated
+    (`year`), "today" (`today`) and one shared random source seeded with the year (`rng`).
 
-    The areas add their rows in INSTALLED_APPS order from the same seeded generator, so the demo data
-    is the same on every machine and every run.
+    The areas add a calendar year of rows each time they are called, in INSTALLED_APPS order, from the
+    same seeded generator, so a year's rows are the same on every machine, every run and every "today";
+    rows outside the window (before its first day or after today) are dropped afterwards.
     """
 
-    def __init__(self, units: dict[str, Unit], venues: dict[str, Venue]):
-        self.units, self.venues = units, venues
-        self.rng = random.Random(YEAR)
+    def __init__(self, units: dict[str, Unit], venues: dict[str, Venue], today: dt.date):
+        self.units, self.venues, self.today = units, venues, today
+        self.first_day, _today = window(today)
+        self.year = self.first_day.year
+        self.rng = random.Random(self.year)
         self.hope_homes = [v for v in venues.values() if v.venue_type == Venue.Type.HOPE_HOME]
         self.rows: dict[str, list[dict]] = {ledger.name: [] for ledger in all_ledgers()}
 
@@ -116,18 +136,55 @@ class Demo:
         """One record of the ledger named `sheet`, of the unit with code `code`."""
         self.rows[sheet].append({"unit": self.units[code], "date": date, **fields})
 
+    def date(self, month: int, day: int) -> dt.date:
+        """A day of the year being generated."""
+        return dt.date(self.year, month, day)
 
-def _rows(units: dict[str, Unit], venues: dict[str, Venue]) -> dict[str, list[dict]]:
+    def day_in(self, month: int, first: int = 1, last: int = 28) -> dt.date:
+        """A random day of `month` of the year being generated."""
+        return dt.date(self.year, month, self.rng.randint(first, last))
+
+    def weeks(self):
+        """Every week of the year being generated (its Mondays)."""
+        day = dt.date(self.year, 1, 1)
+        day += dt.timedelta(days=-day.weekday() % 7)
+        while day.year == self.year:
+            yield day
+            day += dt.timedelta(days=7)
+
+    def open_venue(self, name: str | None, date: dt.date) -> Venue | None:
+        """The venue of that name if it had opened by `date` (an activity is not held in a venue yet to open)."""
+        venue = self.venues.get(name) if name else None
+        return venue if venue is not None and venue.opened_on <= date else None
+
+    def end_date(self, date: dt.date) -> dt.date | None:
+        """An end date as given when it has passed by today; none yet (still running) otherwise."""
+        return date if date <= self.today else None
+
+    def generate(self) -> dict[str, list[dict]]:
+        """Every ledger's rows in the window, keyed by sheet name (each work area adds its own, year by year)."""
+        for year in range(self.first_day.year, self.today.year + 1):
+            self.year, self.rng = year, random.Random(year)
+            for area in work_areas():
+                area.demo_rows(self)
+        return {
+            sheet: [row for row in rows if self.first_day <= row["date"] <= self.today]
+            for sheet, rows in self.rows.items()
+        }
+
+
+def _rows(units: dict[str, Unit], venues: dict[str, Venue], today: dt.date) -> dict[str, list[dict]]:
     """Every ledger's demo rows as field dicts, keyed by sheet name (each work area adds its own)."""
-    demo = Demo(units, venues)
-    for area in work_areas():
-        area.demo_rows(demo)
-    return demo.rows
+    return Demo(units, venues, today).generate()
 
 
 @transaction.atomic
-def load_demo() -> dict[str, tuple[int, int]]:
-    """Create what is missing of the demo city; return {label: (created, total)}."""
+def load_demo(today: dt.date | None = None) -> dict[str, tuple[int, int]]:
+    """Create what is missing of the demo city, its records up to `today` (default: the real today);
+    return {label: (created, total)}. DemoDateError for a day after today or too early."""
+    today = today or timezone.localdate()
+    check_today(today)
+    reference_year = Period.last_finished_quarter(today).start.year
     summary: dict[str, tuple[int, int]] = {}
 
     units: dict[str, Unit] = {}
@@ -144,9 +201,10 @@ def load_demo() -> dict[str, tuple[int, int]]:
 
     venues: dict[str, Venue] = {}
     created = 0
-    for code, name, venue_type, opened_on, lodging in VENUES:
+    for code, name, venue_type, (years_before, month, day), lodging in VENUES:
         venue = Venue.objects.filter(unit=units[code], name=name).first()
         if venue is None:
+            opened_on = dt.date(reference_year - years_before, month, day)
             venue = Venue(
                 unit=units[code], name=name, venue_type=venue_type, opened_on=opened_on, provides_lodging=lodging
             )
@@ -175,7 +233,7 @@ def load_demo() -> dict[str, tuple[int, int]]:
     summary["用户"] = (created, User.objects.count())
 
     author = User.objects.get(username="admin")
-    rows = _rows(units, venues)
+    rows = _rows(units, venues, today)
     for ledger in all_ledgers():
         model = ledger.model
         key = ledger.key

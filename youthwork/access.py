@@ -132,3 +132,11 @@ def may_delete_any(user, model) -> bool:
     return user.has_perm(f"{opts.app_label}.delete_{opts.model_name}") or user.has_perm(
         f"{opts.app_label}.delete_own_{opts.model_name}"
     )
+
+
+def may_import(user) -> bool:
+    """Whether the user may import at least one sheet (each sheet still asks its own permission): the
+    导入工作簿 page in the admin and its entry in the portal's navigation."""
+    from youthwork.ledgers import all_sheets  # the registry is complete once the apps are loaded
+
+    return user.is_active and any(user.has_perm(sheet.perm("import")) for sheet in all_sheets())

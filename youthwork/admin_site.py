@@ -31,4 +31,18 @@ class YouthworkAdminSite(admin.AdminSite):
         ordered = sorted(app_list.values(), key=lambda app: app_order.get(app["app_label"], len(app_order) + 1))
         for app in ordered:
             app["models"].sort(key=lambda model: (ledger_order.get(model["object_name"], 99), model["name"]))
+        if app_label is None:
+            ordered = self._importing_first(ordered)
         return ordered
+
+    @staticmethod
+    def _importing_first(apps: list[dict]) -> list[dict]:
+        """导入工作簿 and 导入记录 in a section of their own at the top of the index, not under 组织与用户."""
+        importing = {"ImportUpload", "ImportRecord"}
+        pages = [model for app in apps for model in app["models"] if model["object_name"] in importing]
+        if not pages:
+            return apps
+        for app in apps:
+            app["models"] = [model for model in app["models"] if model["object_name"] not in importing]
+        section = {**next(app for app in apps if app["app_label"] == "youthwork"), "name": "数据导入", "models": pages}
+        return [section, *(app for app in apps if app["models"])]

@@ -293,3 +293,11 @@ def test_the_admin_index_names_its_columns_in_chinese_for_screen_readers(cast, l
     page = login(cast.admin_a).get("/admin/").content.decode()
     assert "Model name" not in page and "Add link" not in page and "Change or view list link" not in page
     assert '<th scope="col">名称</th>' in page
+
+
+def test_importing_has_its_own_place_on_the_admin_index_and_in_the_portals_navigation(cast, login):
+    client = login(cast.admin_a)
+    index = client.get("/admin/").content.decode()
+    assert "数据导入" in index and index.index("数据导入") < index.index("组织与用户")
+    assert 'href="/admin/youthwork/importupload/"' in client.get("/").content.decode()
+    assert "/admin/youthwork/importupload/" not in login(cast.clerk_a).get("/").content.decode()

@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from django.utils import timezone
 
 from activities.models import ThemeDay
 from assistance.models import StudentAid
@@ -11,6 +12,7 @@ from reports.models import WorkReport
 from tests.factories import make_record, make_unit, make_venue
 from youthwork.ledgers import ColumnKind, all_ledgers
 from youthwork.models import Unit
+from youthwork.periods import Period
 
 LEDGERS = all_ledgers()
 
@@ -156,3 +158,21 @@ def test_two_schools_of_one_name_are_told_apart_in_the_admins_filter_and_form(ca
     form = client.get("/admin/activities/themeday/add/").content.decode()
     assert f"{cast.town_a.name} › {cast.school_a.name}({cast.school_a.code})" in form
     assert f"{cast.district_b.name} › {twin.name}(B9S)" in form
+
+
+def test_the_admins_date_filter_offers_this_and_last_quarter_and_the_quarters_before(cast, login):
+    today = timezone.localdate()
+    this = Period.quarter_of(today)
+    inside = make_record(ThemeDay, cast.school_a, this.start, theme="本季度团日")
+    before = make_record(ThemeDay, cast.school_a, this.previous().start, theme="上季度团日")
+    client = login(cast.admin_a)
+    response = client.get("/admin/activities/themeday/")
+    date_filter = next(spec for spec in response.context["cl"].filter_specs if spec.field_path == "date")
+    titles = [title for title, _params in date_filter.links]
+    assert titles[:4] == ["全部", "本季度", "上季度", "今年"]
+    assert this.previous().previous().label in titles
+    params = dict(date_filter.links)["本季度"]
+    listed = client.get("/admin/activities/themeday/", params).context["cl"].result_list
+    assert [record.pk for record in listed] == [inside.pk]
+    listed = client.get("/admin/activities/themeday/", dict(date_filter.links)["上季度"]).context["cl"].result_list
+    assert [record.pk for record in listed] == [before.pk]

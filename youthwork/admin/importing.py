@@ -27,18 +27,14 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from youthwork import file_jobs, import_runs
+from youthwork.access import may_import
 from youthwork.admin.resources import DatabaseStorage, format_for, resource_for
 from youthwork.downloads import XLSX_CONTENT_TYPE, attachment, name_file
 from youthwork.importing.engine import WorkbookUnreadable
-from youthwork.ledgers import all_sheets, get_sheet
+from youthwork.ledgers import get_sheet
 from youthwork.models import ImportUpload
 from youthwork.spreadsheets import check_container, max_upload_bytes
 from youthwork.workbooks import blank_template
-
-
-def may_import(user) -> bool:
-    """Whether the user may import at least one sheet (each sheet still asks its own permission)."""
-    return user.is_active and any(user.has_perm(sheet.perm("import")) for sheet in all_sheets())
 
 
 def start_check(request, upload, sheet_name: str = "") -> HttpResponseRedirect | None:

@@ -24,7 +24,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from youthwork import access, import_runs, jobs, privacy
-from youthwork.admin.importing import ImportPagesAdmin, may_import
+from youthwork.access import may_import
+from youthwork.admin.importing import ImportPagesAdmin
 from youthwork.downloads import attachment
 from youthwork.ledgers import all_sheets, get_sheet
 from youthwork.models import ImportRecord, ImportUpload, Job

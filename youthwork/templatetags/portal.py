@@ -3,6 +3,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from youthwork.access import may_import
 from youthwork.ledgers import areas
 
 register = template.Library()
@@ -34,4 +35,6 @@ def portal_nav(context):
         "reports_url": reports_url if user.has_perm("reports.view_workreport") else None,
         "reports_active": bool(reports_url) and path.startswith(reports_url),
         "dashboard_active": path == reverse("portal:dashboard"),
+        # 管理员 import the units' workbooks in the admin; the portal shows them the way there.
+        "import_url": reverse("admin:youthwork_importupload_changelist") if may_import(user) else None,
     }

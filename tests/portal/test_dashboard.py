@@ -10,7 +10,6 @@ from activities import metrics as activity_metrics
 from activities.models import OnlineLesson, ThemeDay
 from assistance import metrics as assistance_metrics
 from assistance.models import Donation
-from legal_education.models import LawEvent
 from tests.factories import make_record, make_user
 from youthwork import formatting
 from youthwork.periods import Period

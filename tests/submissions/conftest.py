@@ -23,5 +23,7 @@ def town(cast):
     """The cast with a town's clerk and 管理员 and a record of the town's school in 2023Q2."""
     cast.town_clerk = make_user("town_clerk", cast.town_a, CLERK)
     cast.town_admin = make_user("town_admin", cast.town_a, ADMIN)
-    cast.lesson = make_record(OnlineLesson, cast.school_a, dt.date(2023, 5, 4), column="其他", issue="甲", participants=1)
+    cast.lesson = make_record(
+        OnlineLesson, cast.school_a, dt.date(2023, 5, 4), column="其他", issue="甲", participants=1
+    )
     return cast

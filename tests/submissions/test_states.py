@@ -22,7 +22,11 @@ def test_a_clerk_submits_the_towns_quarter_and_the_district_admin_approves_it(to
     response = move(login(town.admin_a), town.town_a, "approve")
     assert "审核通过成功,当前状态为已通过" in page_text(response)
     submission = Submission.objects.get()
-    assert (submission.state, submission.submitted_by, submission.reviewed_by) == ("已通过", town.town_clerk, town.admin_a)
+    assert (submission.state, submission.submitted_by, submission.reviewed_by) == (
+        "已通过",
+        town.town_clerk,
+        town.admin_a,
+    )
 
 
 def test_a_town_clerk_cannot_approve_and_a_district_admin_cannot_approve_its_own_district(town, login):

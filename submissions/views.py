@@ -147,7 +147,7 @@ def flag_check(request, unit_id: int, code: str):
     """已核实: mark one warning of the unit's quarter as checked, with a note."""
     unit, period = _unit_and_period(request, unit_id, code)
     if not (services.may_submit(request.user, unit) or services.is_reviewer_of(request.user, unit)):
-        messages.error(request, f"只有{unit}或其上级单位的用户可以核实{unit}的数据提示")
+        messages.error(request, f"只有{unit}的录入员、管理员或上级单位的管理员可以核实{unit}的数据提示")
         return redirect("submissions:detail", unit.pk, period.code)
     key = request.POST.get("key", "")
     if key not in {flag.key for flag in checks.flags_of(unit, [unit], period)}:

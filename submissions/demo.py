@@ -41,7 +41,7 @@ def _flagged_records(period: Period, units: dict, author) -> None:
     for unit, theme, day_type, participants in rows:
         record = model(unit=unit, date=day, day_type=day_type, theme=theme, occasion="其他", participants=participants)
         record.created_by = record.updated_by = author
-        record._change_reason = REASON
+        record._change_reason, record._history_user = REASON, author
         record.full_clean()
         record.save()
     duplicate = model.objects.filter(unit=units["S0102"], date=day, theme=rows[0][1]).first()

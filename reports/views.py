@@ -28,6 +28,7 @@ from reports.models import WorkReport, report_file_name
 from reports.permissions import may_reopen
 from reports.render import docx, html
 from reports.sources import source_rows
+from submissions.overview import finalise_refusal, report_context
 from youthwork import access, file_jobs, privacy
 from youthwork.ledgers import all_ledgers
 from youthwork.locks import is_lock_conflict
@@ -91,6 +92,7 @@ def report_draft(request):
         "query": query,
         "may_add": request.user.has_perm("reports.add_workreport"),
         "sources": source_rows(figures, period, unit, request.user),
+        **report_context(period, unit),  # 以下单位数据尚未审核通过
     }
     return render(request, "reports/draft.html", context)
 
@@ -206,6 +208,7 @@ def report_detail(request, pk):
         "may_finalise": not report.is_final and request.user.has_perm("reports.finalise_workreport"),
         "may_reopen": report.is_final and may_reopen(request.user),
         "lock_message": report.lock_reason if report.is_final else "",
+        **(report_context(report.period, report.unit) if not report.is_final else {}),
     }
     return render(request, "reports/detail.html", context)
 
@@ -240,6 +243,8 @@ def report_finalise(request, pk):
     report = _report(request, pk)
     if report.is_final:
         messages.info(request, f"“{report}”已经定稿")
+    elif warning := finalise_refusal(report, request.POST):  # not all units approved: asks to confirm
+        messages.warning(request, warning)
     else:
         try:
             report.finalise(request.user)

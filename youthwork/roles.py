@@ -24,6 +24,7 @@ _GRANTS = {
         ("*ledgers*", ("add", "change", "delete_own", "view", "view_personal")),
         ("youthwork", "unit", ("view",)),
         ("youthwork", "venue", ("view",)),
+        ("submissions", "submission", ("view", "submit")),
     ],
     ADMIN: [
         ("*ledgers*", ("add", "change", "delete", "view", "import", "export", "view_personal")),
@@ -31,12 +32,14 @@ _GRANTS = {
         ("youthwork", "venue", ("add", "change", "delete", "view", "import", "export")),
         ("youthwork", "user", ("add", "change", "delete", "view")),
         ("reports", "*", ("add", "change", "delete", "view", "finalise", "reopen")),
+        ("submissions", "submission", ("view", "submit", "review")),
     ],
     LEADER: [
         ("*ledgers*", ("view",)),
         ("youthwork", "unit", ("view",)),
         ("youthwork", "venue", ("view",)),
         ("reports", "*", ("add", "change", "view", "finalise")),
+        ("submissions", "submission", ("view",)),
     ],
 }
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "assistance",
     "legal_education",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [
@@ -300,3 +301,14 @@ REPORT_FONT_HEADING1 = os.environ.get("REPORT_FONT_HEADING1", "黑体")
 REPORT_FONT_HEADING2 = os.environ.get("REPORT_FONT_HEADING2", "楷体_GB2312")
 REPORT_FONT_TITLE = os.environ.get("REPORT_FONT_TITLE", "方正小标宋简体")
 REPORT_FONT_PAGE_NUMBER = os.environ.get("REPORT_FONT_PAGE_NUMBER", "宋体")
+
+# 报送与审核 (submissions/): a quarter's submission is due this many days after the quarter ends (逾期 after it);
+# send_reminders writes from 5 days before. Mails go through Django's e-mail backend (console unless set).
+SUBMISSION_DEADLINE_DAYS = env_int("SUBMISSION_DEADLINE_DAYS", 10)
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")

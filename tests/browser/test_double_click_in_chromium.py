@@ -96,6 +96,7 @@ def test_cancelling_the_finalise_confirmation_sends_nothing_and_leaves_the_butto
     assert not report.is_final
     page.once("dialog", lambda dialog: dialog.accept())
     finalise.click()
+    page.get_by_role("button", name="仍然定稿").click()  # the districts' quarters are not approved
     page.get_by_text("已定稿:数据和文件已保存").wait_for()
     report.refresh_from_db()
     assert report.is_final

@@ -164,7 +164,7 @@ def test_no_workbook_the_project_writes_turns_a_hostile_name_into_a_formula(cast
     report = WorkReport.objects.create(unit=cast.city, period_code="2023Q2")
     leader = login(cast.city_leader)
     workbooks["附表 草稿"] = b"".join(leader.get(f"/reports/{report.pk}/download/xlsx/").streaming_content)
-    assert leader.post(f"/reports/{report.pk}/finalise/").status_code == 302
+    assert leader.post(f"/reports/{report.pk}/finalise/", {"confirm_unapproved": "1"}).status_code == 302
     report.refresh_from_db()
     assert report.is_final
     workbooks["附表 定稿"] = b"".join(leader.get(f"/reports/{report.pk}/download/xlsx/").streaming_content)

@@ -10,7 +10,6 @@ from activities import metrics as activity_metrics
 from activities.models import OnlineLesson, ThemeDay
 from assistance import metrics as assistance_metrics
 from assistance.models import Donation
-from legal_education.models import LawEvent
 from tests.factories import make_record, make_user
 from youthwork import formatting
 from youthwork.periods import Period
@@ -91,30 +90,6 @@ def test_the_dashboard_counts_only_the_users_scope(login, cast):
     city = login(cast.city_leader).get(Q2).content.decode()
     assert figure(city, "league_days") == "2"
     assert "团市委及下级单位" in city
-
-
-def test_pending_lists_the_child_units_without_a_record_in_an_area(login, cast):
-    make_record(ThemeDay, cast.school_a, date=dt.date(2023, 5, 4))
-    make_record(LawEvent, cast.school_b, date=dt.date(2023, 5, 10))
-    page = login(cast.city_leader).get(Q2).content.decode()
-    pending = {
-        area: re.findall(r'badge text-bg-warning me-1">(.*?)<', text)
-        for area, text in re.findall(r'<li class="mb-2" data-area="(\w+)">(.*?)</li>', page, re.S)
-    }
-    assert pending == {
-        "activities": ["乙区团委"],
-        "assistance": ["甲区团委", "乙区团委"],
-        "legal_education": ["甲区团委"],
-    }
-
-
-def test_a_unit_without_children_sees_its_own_missing_areas(login, cast):
-    make_record(ThemeDay, cast.school_a, date=dt.date(2023, 5, 4))
-    clerk = make_user("school_clerk", cast.school_a, "录入员")
-    page = login(clerk).get(Q2).content.decode()
-    section = page[page.index('id="pending"') :]
-    assert "本季度还没有记录的工作领域" in section
-    assert re.findall(r'badge text-bg-warning me-1">(.*?)<', section) == ["关心关爱", "权益维护"]
 
 
 def test_charts_are_inline_svg_from_the_monthly_figures(login, cast):

@@ -27,7 +27,7 @@ def test_a_final_report_keeps_its_frozen_figures_whatever_the_cache_holds(town, 
     report = WorkReport.objects.create(unit=town.district_a, period_code="2023Q2")
     client = login(town.city_admin)
     client.get(f"/reports/{report.pk}/")  # the draft's figures are cached
-    client.post(f"/reports/{report.pk}/finalise/")
+    client.post(f"/reports/{report.pk}/finalise/", {"confirm_unapproved": "1"})
     report.refresh_from_db()
     frozen = report.frozen_figures["activities"]["league_days"]
     client.post(f"/reports/{report.pk}/reopen/")

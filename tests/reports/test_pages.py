@@ -214,7 +214,7 @@ def test_a_large_draft_is_built_by_a_job_and_downloaded_from_its_page(town, logi
 def test_a_leader_finalises_and_a_district_leader_cannot_reopen(town, login):
     report = WorkReport.objects.create(unit=town.district_a, period_code="2023Q2")
     client = login(town.leader_a)
-    assert client.post(f"/reports/{report.pk}/finalise/").status_code == 302
+    assert client.post(f"/reports/{report.pk}/finalise/", {"confirm_unapproved": "1"}).status_code == 302
     report.refresh_from_db()
     assert report.is_final and report.finalised_by == town.leader_a
     assert client.post(f"/reports/{report.pk}/reopen/").status_code == 403

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -251,4 +252,6 @@ def load_demo(today: dt.date | None = None) -> dict[str, tuple[int, int]]:
         bulk_create_with_history(fresh, model, batch_size=500, default_user=author, default_change_reason=DEMO_REASON)
         summary[ledger.name] = (len(fresh), model.objects.count())
         bump_places(places_of(fresh))  # written in bulk, past save(): the figures of their units change
+    for config in apps.get_app_configs():  # what other apps add to the demo (submissions: the quarter's states)
+        summary.update(config.load_demo() if hasattr(config, "load_demo") else {})
     return summary

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from submissions.overview import dashboard_context as submissions_context
 from youthwork import access, figure_cache, formatting
 from youthwork import metrics as common_metrics
 from youthwork.areas import WorkAreaConfig, work_areas
@@ -202,12 +203,6 @@ def area_summaries(figures: dict, user, period: Period, unit) -> list[AreaSummar
     return summaries
 
 
-def pending_units(summaries: list[AreaSummary], rows_now: list[dict]) -> list[tuple[AreaSummary, list[dict]]]:
-    """待报送: for each area, the direct child units without a record of it in the quarter."""
-    children = [row for row in rows_now if row["unit"] is not None]
-    return [(s, [row["unit"] for row in children if not row["areas"].get(s.name)]) for s in summaries]
-
-
 # -------------------------------------------------------------------------------------------- charts
 
 
@@ -366,6 +361,7 @@ def dashboard(request):
         "latest": latest_records(data["latest"], viewable),
         "addable": [ledger for ledger in all_ledgers() if user.has_perm(ledger.perm("add"))],
         **report_button(user, unit, period),
+        **submissions_context(user, period),  # the 报送情况 box and the user's reminders
     }
     if unit is not None:
         figures = data["dashboard"]
@@ -374,9 +370,6 @@ def dashboard(request):
             {
                 "areas": summaries,
                 "charts": charts(period, summaries, figures),
-                "has_children": any(row["unit"] is not None for row in figures["rows_now"]),
-                "pending": pending_units(summaries, figures["rows_now"]),
-                "own_missing": [s.name for s in summaries if not s.records],
                 "no_records": not any(s.records for s in summaries),
                 "quarter_filter": f"date_from={period.start:%Y-%m-%d}&date_to={period.end:%Y-%m-%d}",
             }

@@ -73,8 +73,8 @@ def _submission(unit, period: Period, steps, author) -> None:
     _hold_lock(submission)
 
 
-def load() -> dict[str, tuple[int, int]]:
-    today = timezone.localdate()
+def load(today: dt.date | None = None) -> dict[str, tuple[int, int]]:
+    today = today or timezone.localdate()
     period = Period.last_finished_quarter(today)
     author = User.objects.filter(username="admin").first()
     units = {unit.code: unit for unit in Unit.objects.filter(code__isnull=False)}

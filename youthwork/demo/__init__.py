@@ -253,5 +253,5 @@ def load_demo(today: dt.date | None = None) -> dict[str, tuple[int, int]]:
         summary[ledger.name] = (len(fresh), model.objects.count())
         bump_places(places_of(fresh))  # written in bulk, past save(): the figures of their units change
     for config in apps.get_app_configs():  # what other apps add to the demo (submissions: the quarter's states)
-        summary.update(config.load_demo() if hasattr(config, "load_demo") else {})
+        summary.update(config.load_demo(today) if hasattr(config, "load_demo") else {})
     return summary

@@ -9,9 +9,15 @@ from youthwork.ledgers import areas
 register = template.Library()
 
 
+PAGES = (
+    ("reports:list", "reports.view_workreport", "工作报告"),
+    ("submissions:list", "submissions.view_submission", "报送情况"),
+)
+
+
 @register.inclusion_tag("portal/_nav.html", takes_context=True)
 def portal_nav(context):
-    """The work areas with the ledgers the user may view, and the reports when that app serves pages."""
+    """The work areas with the ledgers the user may view, and the pages of reports and submissions."""
     request = context.get("request")
     user = context.get("user")
     path = request.path if request else ""
@@ -26,14 +32,19 @@ def portal_nav(context):
             for item in items:
                 item["active"] = path.startswith(item["url"])
             menu.append({"area": area, "items": items, "active": any(item["active"] for item in items)})
-    try:
-        reports_url = reverse("reports:list")
-    except NoReverseMatch:  # the reports pages are not installed in this build
-        reports_url = None
+    # The pages of the apps above the core, when installed in this build and the user may see them; named by
+    # their URL names, not imported (the core does not know those apps).
+    pages = []
+    for url_name, permission, label in PAGES:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        if user.has_perm(permission):
+            pages.append({"url": url, "label": label, "active": path.startswith(url)})
     return {
         "menu": menu,
-        "reports_url": reports_url if user.has_perm("reports.view_workreport") else None,
-        "reports_active": bool(reports_url) and path.startswith(reports_url),
+        "pages": pages,
         "dashboard_active": path == reverse("portal:dashboard"),
         # 管理员 import the units' workbooks in the admin; the portal shows them the way there.
         "import_url": reverse("admin:youthwork_importupload_changelist") if may_import(user) else None,

@@ -179,3 +179,11 @@ def test_an_empty_quarter_points_to_the_latest_quarter_with_records(login, cast)
 def test_a_superuser_on_an_empty_database_is_asked_to_create_the_units(login, db):
     page = login(make_user("root", is_superuser=True)).get("/").content.decode()
     assert "还没有组织单位,请先在管理后台创建团市委" in page
+
+
+def test_next_quarter_is_not_offered_past_the_current_quarter(login, cast):
+    this = Period.quarter_of(timezone.localdate())
+    client = login(cast.city_leader)
+    assert "下一季度" not in client.get(f"/?period={this.code}").content.decode()
+    page = client.get(f"/?period={this.previous().code}").content.decode()
+    assert f'href="?period={this.code}"' in page and "下一季度" in page

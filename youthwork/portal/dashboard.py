@@ -73,10 +73,12 @@ def period_choices(period: Period, with_records: list[Period]) -> list[tuple[str
     return offered_periods({Period.quarter_of(today), Period.quarter_of(period.start), *with_records}, today)
 
 
-def following(period: Period) -> Period:
-    """The period of the same kind just after this one (the next quarter, half year or year)."""
+def following(period: Period) -> Period | None:
+    """The period of the same kind just after this one (the next quarter, half year or year); None when it has not
+    begun (no 下一季度 past the current quarter: it can hold no record)."""
     day = period.end + dt.timedelta(days=1)
-    return {"half": Period.half_of, "year": Period.year_of}.get(period.kind, Period.quarter_of)(day)
+    after = {"half": Period.half_of, "year": Period.year_of}.get(period.kind, Period.quarter_of)(day)
+    return None if after.is_future(timezone.localdate()) else after
 
 
 def period_words(period: Period) -> dict[str, str]:

@@ -20,6 +20,8 @@ from youthwork.models import Unit
 from youthwork.spreadsheets import DATE_FORMAT, append_row, set_cell
 
 INSTRUCTIONS_SHEET = "填表说明"  # the template's own first sheet; the importer skips it silently
+UNIT_CODES_SHEET = "单位编码"  # the downloading user's units and their codes; skipped silently too
+GUIDE_SHEETS = frozenset({INSTRUCTIONS_SHEET, UNIT_CODES_SHEET})
 
 TEMPLATE_ROWS = 1000  # rows below the header that carry the dropdowns and checks
 HEADER_FONT = Font(bold=True)
@@ -35,7 +37,8 @@ RULES = [
     "5. 人数、人次、数量为不小于0的整数;金额(元)为不小于0的数字,最多两位小数。可以带千位分隔符(1,234),"
     "全角数字(１２３４)也可以。",
     "6. 选项列只能填写下拉列表中的选项;多选列可以填写多个选项,用 、 , ; / 分隔。",
-    "7. 填报单位、所在单位、上级单位填写单位编码或单位名称;有重名单位时请填写单位编码。活动阵地填写阵地名称。",
+    "7. 填报单位、所在单位、上级单位填写单位编码或单位名称;有重名单位时请填写单位编码(见“单位编码”工作表:"
+    "下载模板的账号可以填报的单位)。活动阵地填写阵地名称。",
     "8. 标有 † 的列合起来确定一条记录:再次导入同一条记录会更新原记录,不会重复新增。",
     "9. 整个工作簿一次导入:只要有一行有错误,就不会写入任何数据,并会列出每个错误所在的工作表、行号和列。",
     "10. 公式必须有计算结果:由其他软件生成的文件,请先在Excel中打开并保存后再上传。",
@@ -70,13 +73,16 @@ def column_note(sheet: SheetSpec, column) -> str:
     return ";".join(parts)
 
 
-def blank_template() -> bytes:
-    """The blank workbook: instructions, then every sheet in the dictionary's order with its header row,
-    dropdowns on choice columns, checks on counts and amounts, and date-formatted date columns."""
+def blank_template(units=None) -> bytes:
+    """The blank workbook: instructions, the codes of `units` (the downloading user's; none: no such sheet),
+    then every sheet in the dictionary's order with its header row, dropdowns on choice columns, checks on
+    counts and amounts, and date-formatted date columns."""
     book = Workbook()
     guide = book.active
     guide.title = INSTRUCTIONS_SHEET
     _write_instructions(guide)
+    if units is not None:
+        _write_unit_codes(book.create_sheet(UNIT_CODES_SHEET), units)
     for sheet in all_sheets():
         worksheet = book.create_sheet(sheet.name)
         _write_header(worksheet, sheet)
@@ -103,6 +109,21 @@ def _write_instructions(worksheet):
             set_cell(worksheet.cell(row, 1), sheet.name)
             set_cell(worksheet.cell(row, 2), column.header).font = REQUIRED_FONT if column.required else Font()
             set_cell(worksheet.cell(row, 3), column_note(sheet, column)).alignment = Alignment(wrap_text=True)
+
+
+def _write_unit_codes(worksheet, units) -> None:
+    """单位编码: each unit with its code and its path (two schools may share a name; the code tells them apart)."""
+    for index, (title, width) in enumerate((("单位编码", 14), ("单位名称", 24), ("所属", 48)), 1):
+        set_cell(worksheet.cell(1, index), title).font = HEADER_FONT
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+    names = {}
+    for row, unit in enumerate(units, 2):
+        names[unit.pk] = unit.name
+        set_cell(worksheet.cell(row, 1), unit.code)
+        set_cell(worksheet.cell(row, 2), unit.name)
+        above = [int(part) for part in unit.path.strip("/").split("/")[:-1]]  # the path: ids from the root down
+        set_cell(worksheet.cell(row, 3), " › ".join(names[pk] for pk in above if pk in names))
+    worksheet.freeze_panes = "A2"
 
 
 def _write_header(worksheet, sheet: SheetSpec):

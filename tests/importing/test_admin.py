@@ -53,6 +53,7 @@ def test_an_admin_checks_a_workbook_then_confirms_it(cast, login):
     assert "检查结果(试运行,尚未写入)" in page
     assert "<td>网上团队课</td><td>3</td><td>0</td><td>0</td><td>0</td>" in page
     assert "确认导入" in page
+    assert page.index("import-preview") < page.index('value="确认导入"')  # the rows first, then the button
     assert not OnlineLesson.objects.exists()
     assert ImportUpload.objects.count() == 1
 
@@ -149,7 +150,24 @@ def test_the_blank_template_can_be_downloaded_from_the_page(cast, login):
     response = client.get(PAGE + "template/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames[:3] == ["填表说明", "组织单位", "阵地"]
+    assert book.sheetnames[:4] == ["填表说明", "单位编码", "组织单位", "阵地"]
+    codes = [row for row in book["单位编码"].iter_rows(min_row=2, values_only=True)]
+    assert codes == [
+        ("A", "甲区团委", None),
+        ("A1", "甲街道团工委", "甲区团委"),
+        ("A1S", "甲区第一小学", "甲区团委 › 甲街道团工委"),
+    ]  # the admin's own units only, with the way down to each
+
+
+def test_a_template_filled_in_and_uploaded_with_its_unit_codes_sheet_imports_without_a_word_about_it(cast, login):
+    client = login(cast.admin_a)
+    book = load_workbook(io.BytesIO(client.get(PAGE + "template/").content))
+    book["网上团队课"].append(["A1S", "2023-05-04", "青年大学习", "第1期", 100])
+    out = io.BytesIO()
+    book.save(out)
+    page = check(client, "模板.xlsx", out.getvalue()).content.decode()
+    assert "单位编码" not in page.split("检查结果")[1].split("导入另一个工作簿")[0]
+    assert "<td>网上团队课</td><td>1</td>" in page
 
 
 # --- per-sheet import and export (django-import-export) ----------------------------------------------

@@ -26,8 +26,7 @@ from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from youthwork import file_jobs, import_runs
-from youthwork.access import may_import
+from youthwork import access, file_jobs, import_runs
 from youthwork.admin.resources import DatabaseStorage, format_for, resource_for
 from youthwork.downloads import XLSX_CONTENT_TYPE, attachment, name_file
 from youthwork.importing.engine import WorkbookUnreadable
@@ -185,10 +184,10 @@ class ImportPagesAdmin(admin.ModelAdmin):
     an import record is never added, changed or deleted through the admin's own forms."""
 
     def has_module_permission(self, request):
-        return may_import(request.user)
+        return access.may_import(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return may_import(request.user)
+        return access.may_import(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -216,12 +215,13 @@ class WorkbookImportAdmin(ImportPagesAdmin):
         ]
 
     def template_view(self, request):
-        if not may_import(request.user):
+        if not access.may_import(request.user):
             raise PermissionDenied
-        return attachment(blank_template(), "青少年工作导入模板.xlsx")
+        units = access.visible_units(request.user).order_by("path").only("pk", "name", "code", "path")
+        return attachment(blank_template(units), "青少年工作导入模板.xlsx")
 
     def changelist_view(self, request, extra_context=None):
-        if not may_import(request.user):
+        if not access.may_import(request.user):
             raise PermissionDenied
         form = WorkbookUploadForm()
         if request.method == "POST":

@@ -39,7 +39,7 @@ from youthwork.ledgers import ColumnKind, Ledger, SheetSpec, all_sheets
 from youthwork.locks import hold_places, is_lock_conflict, lock_checker
 from youthwork.models import Unit, Venue
 from youthwork.spreadsheets import RawSheet, WorkbookUnreadable, open_workbook
-from youthwork.workbooks import INSTRUCTIONS_SHEET
+from youthwork.workbooks import GUIDE_SHEETS
 
 __all__ = ["ImportOutcome", "RowError", "WorkbookUnreadable", "import_sheets", "import_workbook"]
 
@@ -121,7 +121,7 @@ def import_workbook(data: bytes, user=None, dry_run: bool = False, file_name: st
     """
     book = open_workbook(data)
     known = {sheet.name for sheet in all_sheets()}
-    unrecognised = [name for name in book.sheet_names if name not in known and name != INSTRUCTIONS_SHEET]
+    unrecognised = [name for name in book.sheet_names if name not in known and name not in GUIDE_SHEETS]
     items = [(sheet, _loader(book, sheet.name)) for sheet in all_sheets() if sheet.name in book.sheet_names]
     return import_sheets(items, user, dry_run, unrecognised, file_name=file_name, **hooks)
 
@@ -788,7 +788,7 @@ class _UnitsImport:
 
 def raw_sheet_for(book, sheet: SheetSpec | None) -> RawSheet:
     """The sheet of an opened workbook that one sheet's import reads: the sheet of that name, else the first."""
-    names = [name for name in book.sheet_names if name != INSTRUCTIONS_SHEET] or book.sheet_names
+    names = [name for name in book.sheet_names if name not in GUIDE_SHEETS] or book.sheet_names
     if not names:
         raise WorkbookUnreadable("工作簿中没有工作表")
     name = sheet.name if sheet is not None and sheet.name in names else names[0]

@@ -120,6 +120,12 @@ def move(user, unit, period: Period, action: str, *, reason: str = "", no_record
     submission = Submission.objects.select_for_update().filter(unit=unit, period_start=period.start).first()
     if message := _refusal(user, unit, period, action, state_of(submission)):
         raise Refused(message)
+    if action in (Action.WITHDRAW, Action.RETURN) and (above := _locking_ancestor(unit, period)):
+        # The ancestor's submission covers this unit's records too: reopening only this one would change nothing.
+        raise Refused(
+            f"上级单位“{above.unit}”{above.state}{period.label}的数据(含“{unit}”),"
+            f"“{unit}”的记录仍不能修改;请先撤回或退回“{above.unit}”的报送"
+        )
     if action == Action.SUBMIT and not no_records and not has_records(unit, period):
         raise Refused(f"“{unit}”{period.label}没有台账记录;如确实没有,请勾选“本季度无台账记录”后再报送")
     if submission is None:
@@ -145,6 +151,17 @@ def move(user, unit, period: Period, action: str, *, reason: str = "", no_record
     submission.events.create(action=action, state=submission.state, user=user, at=now, note=reason)
     _hold_lock(submission)
     return submission
+
+
+def _locking_ancestor(unit, period: Period) -> Submission | None:
+    """The submission of an ancestor of the unit that holds the quarter's records locked (已报送 or 已通过)."""
+    above = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    return (
+        Submission.objects.filter(unit__in=above, period_start=period.start, state__in=Submission.LOCKING)
+        .select_related("unit")
+        .order_by("unit__path")
+        .first()
+    )
 
 
 def _hold_lock(submission: Submission) -> None:

@@ -161,3 +161,15 @@ def test_the_lock_covers_the_units_subtree_and_the_quarter_only(town, login):
     assert (lock.unit, lock.start, lock.end) == (town.town_a, dt.date(2023, 4, 1), dt.date(2023, 6, 30))
     july = theme_day_form(town.school_a, date="2023-07-03")
     assert login(town.town_clerk).post("/ledgers/themeday/new/", july).status_code == 302
+
+
+def test_a_town_is_not_returned_while_its_districts_submission_still_locks_it(town, login):
+    move(login(town.town_clerk), town.town_a, "submit")
+    move(login(town.clerk_a), town.district_a, "submit")
+    refused = page_text(move(login(town.superuser), town.town_a, "return", reason="请核对"))
+    assert "上级单位“甲区团委”已已报送" not in refused
+    assert "上级单位“甲区团委”已报送2023年第二季度的数据(含“甲街道团工委”)" in refused
+    assert state(town.town_a) == "已报送"
+    move(login(town.clerk_a), town.district_a, "withdraw")
+    move(login(town.superuser), town.town_a, "return", reason="请核对")
+    assert state(town.town_a) == "已退回"

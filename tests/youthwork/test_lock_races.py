@@ -213,7 +213,7 @@ def test_an_import_and_a_finalise_that_lock_each_other_out_end_with_one_refused_
     assert first_sheet_done.wait(PATIENCE)
     client = Client()
     client.force_login(cast.leader_a)
-    page = client.post(f"/reports/{report.pk}/finalise/", follow=True).content.decode()
+    page = client.post(f"/reports/{report.pk}/finalise/", {"confirm_unapproved": "1"}, follow=True).content.decode()
     outcome = importer.outcome()
 
     report.refresh_from_db()

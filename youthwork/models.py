@@ -402,8 +402,12 @@ class LedgerRecord(GuardedWrites):
         """
         check = check or lock_checker()
         if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).select_related("unit").only("unit", "date").first()
-            if stored and (message := check(stored.unit, stored.date)):
+            # (unit, date) as stored: given by a caller that loaded it already (the importer), else asked.
+            place = getattr(self, "_stored_place", None)
+            if place is None:
+                stored = type(self).objects.filter(pk=self.pk).select_related("unit").only("unit", "date").first()
+                place = (stored.unit, stored.date) if stored else None
+            if place and (message := check(*place)):
                 return message
         if self.unit_id and self.date:
             return check(self.unit, self.date)

@@ -430,10 +430,8 @@ class _KeyedImport:
         self.present = table.present
         self.is_ledger = isinstance(self.sheet, Ledger)
         self.creates: list[models.Model] = []
-        self.updates: list[models.Model] = []
-        self.update_fields = [self.fields[name].attname for name in self.present]
-        if self.is_ledger:
-            self.update_fields += ["updated_by", "updated_at"]
+        self.updates: list[tuple[tuple[str, ...], models.Model]] = []  # (the columns that changed, the record)
+        self.stamp_fields = ["updated_by", "updated_at"] if self.is_ledger else []
         self.key_headers = "、".join(self.sheet.field(name).verbose_name for name in self.sheet.key)
         self.done = 0  # rows imported so far
 
@@ -595,7 +593,8 @@ class _KeyedImport:
         if stored is not None:
             if "unit" in self.fields and not units.can_edit(units.by_id[stored["unit"]]):
                 return self.fail(row, [(self.key_headers, "这条记录已由您管理范围以外的单位登记,不能修改")])
-            if all(_same(self.fields[name], stored[name], row.values[name]) for name in self.present):
+            changed = tuple(n for n in self.present if not _same(self.fields[n], stored[n], row.values[n]))
+            if not changed:
                 self.result.unchanged += 1
                 return "未变"
         instance = self.build(row.values, stored)
@@ -606,7 +605,7 @@ class _KeyedImport:
             self.creates.append(instance)
             self.result.created += 1
             return "新增"
-        self.updates.append(instance)
+        self.updates.append((changed, instance))
         self.result.updated += 1
         return "更新"
 
@@ -624,6 +623,7 @@ class _KeyedImport:
                 setattr(instance, model_field.attname, stored[name])
             instance.pk = stored["pk"]
             instance._state.adding = False
+            instance._stored_place = (self.job.lookups.units.by_id.get(stored.get("unit")), stored.get("date"))
         for name in self.present:
             if name in values:
                 setattr(instance, name, values[name])
@@ -674,9 +674,16 @@ class _KeyedImport:
             self.creates, self.updates = [], []
             return
         job = self.job
-        actions.write_batch(
-            self.model, self.creates, self.updates, self.update_fields, user=job.user, reason=job.reason, date=job.now
-        )
+        # Changed rows are written grouped by the columns that changed: an UPDATE sets only those (with
+        # bulk_update, each column set costs a CASE over the batch), while each history row records them all.
+        groups: dict[tuple[str, ...], list[models.Model]] = {}
+        for changed, instance in self.updates:
+            groups.setdefault(changed, []).append(instance)
+        creates = self.creates
+        for changed, updates in groups.items() or [((), [])]:
+            fields = [self.fields[name].attname for name in changed] + self.stamp_fields
+            actions.write_batch(self.model, creates, updates, fields, user=job.user, reason=job.reason, date=job.now)
+            creates = []
         self.creates, self.updates = [], []
 
 

@@ -592,6 +592,22 @@ class ImportRecord(ImportUpload):
         default_permissions = ()
 
 
+class ImportUndo(Job):
+    """The 撤销 of one import, run as a background job (youthwork.import_runs.undo_job): one per import, so two
+    clicks never start two; a refused or failed 撤销 (a final report's lock, a record changed since) is queued
+    again on the same row. The import is 已撤销 when `upload.undone_at` is set, in the 撤销's transaction."""
+
+    upload = models.OneToOneField(ImportUpload, on_delete=models.CASCADE, related_name="undo_job")
+
+    class Meta:
+        verbose_name = "撤销导入"
+        verbose_name_plural = "撤销导入"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"撤销 {self.upload}"
+
+
 class FileJob(Job):
     """A file built in the background (a large admin export, a report's Word or Excel file), then downloaded
     from its job page. `builder` names the function that builds it (youthwork.jobs.run_file_job)."""

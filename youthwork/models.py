@@ -535,6 +535,7 @@ class ImportUpload(Job):
         IMPORT = "import", "导入"
 
     KEEP = dt.timedelta(days=1)
+    writes_in_one_transaction = True  # its progress cannot be written meanwhile on SQLite (youthwork.jobs)
 
     token = models.CharField(max_length=32, unique=True, default=_upload_token, editable=False)
     file_name = models.CharField("文件名", max_length=255, blank=True)
@@ -598,6 +599,7 @@ class ImportUndo(Job):
     again on the same row. The import is 已撤销 when `upload.undone_at` is set, in the 撤销's transaction."""
 
     upload = models.OneToOneField(ImportUpload, on_delete=models.CASCADE, related_name="undo_job")
+    writes_in_one_transaction = True
 
     class Meta:
         verbose_name = "撤销导入"

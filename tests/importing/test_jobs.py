@@ -59,6 +59,7 @@ def test_a_running_import_shows_a_progress_bar_that_its_json_keeps_up_to_date(ca
     assert state == {
         "status": "running",
         "label": "检查中",
+        "indeterminate": False,
         "finished": False,
         "sheet": "网上团队课",
         "phase": "写入",
@@ -68,6 +69,22 @@ def test_a_running_import_shows_a_progress_bar_that_its_json_keeps_up_to_date(ca
     }
     ImportUpload.objects.filter(pk=job.pk).update(status="done")
     assert client.get(f"{RECORDS}{job.pk}/progress/").json()["finished"] is True
+
+
+def test_a_running_import_without_progress_yet_shows_a_bar_that_moves_without_a_count(cast, login):
+    from django.db import connection
+
+    client = login(cast.admin_a)
+    check(client, "a.xlsx", lessons(1))
+    job = ImportUpload.objects.get()
+    ImportUpload.objects.filter(pk=job.pk).update(status="running", heartbeat=timezone.now(), progress={})
+    page = text(client.get(job_url(job)))
+    assert "<progress data-job-bar></progress>" in page  # no value: the bar moves without saying how far
+    state = client.get(f"{RECORDS}{job.pk}/progress/").json()
+    assert state["indeterminate"] is True
+    # SQLite: the import holds the only write lock until it commits, so no progress can be written meanwhile.
+    assert state["text"] == (jobs.HIDDEN_PROGRESS if connection.vendor == "sqlite" else jobs.STARTING)
+    assert state["text"] in page
 
 
 def test_the_result_shows_the_first_200_errors_with_their_total_and_empty_sheets_on_one_line(cast, login):

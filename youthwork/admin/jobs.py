@@ -103,15 +103,17 @@ def progress_of(job: Job) -> dict:
         label = running.get(job.status, job.get_status_display())
     else:
         label = job.get_status_display()
+    unknown = jobs.progress_unknown(job)
     return {
         "status": job.status,
         "label": label,
+        "indeterminate": unknown is not None,
         "finished": job.finished,
         "sheet": state.get("sheet", ""),
         "phase": state.get("phase", ""),
         "done": done,
         "total": total,
-        "text": _progress_text(state),
+        "text": unknown or _progress_text(state),
     }
 
 

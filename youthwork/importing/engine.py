@@ -13,9 +13,11 @@ Rules (shared/DATA_DICTIONARY.md, "Common rules for every sheet"):
 - a workbook is one transaction: any error anywhere and nothing is written; every error names
   `工作表 <sheet> 第<row>行 <column>: <reason>` with the Excel row number the user sees.
 
-Speed: units, venues, locks and the existing records of a sheet (by natural key) are loaded with one
-query each per sheet; rows are written with bulk_create / bulk_update in batches; no query per row
-(except for 组织单位 rows, which are few and need their tree path).
+Speed and memory: units, venues and locks are loaded with one query each per import; a sheet's rows are
+read, cleaned, checked and written one batch (BATCH_SIZE rows) at a time, each batch with one query for
+its stored records (by natural key) and bulk_create / bulk_update, then dropped, so memory follows a batch,
+not the sheet nor the ledger; no query per row (except for 组织单位 rows, which are few, are read whole since
+a parent may come after its children, and need their tree path).
 """
 
 from __future__ import annotations

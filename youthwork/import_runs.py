@@ -122,16 +122,15 @@ def error_workbook(upload: ImportUpload) -> bytes:
             continue
         raw = book.sheet(label)
         errors = found.get(label, {})
-        rows = [list(cells) for cells in raw.rows]  # one sheet at a time: its width is needed first
-        width = raw.first_column + max((len(cells) for cells in rows), default=0)
+        # The sheet's rows twice (calamine holds them): its width first, then each row as it is written.
+        width = raw.first_column + max((len(cells) for cells in raw.rows), default=0)
         worksheet = out.create_sheet(label[:31])
         header_row = sheet.get("header_row") or 1
-        for number, cells in enumerate(rows, 1):
+        for number, cells in enumerate(raw.rows, 1):
             values = [None] * raw.first_column + [None if cell == "" else cell for cell in cells]
             values += [None] * (width - len(values))
             note = ERROR_HEADER if number == header_row and number not in errors else "; ".join(errors.get(number, []))
             append_row(worksheet, [*values, note or None])
-        del rows
     if not out.worksheets:
         out.create_sheet("错误")
     buffer = io.BytesIO()

@@ -436,6 +436,7 @@ class _KeyedImport:
         self.stamp_fields = ["updated_by", "updated_at"] if self.is_ledger else []
         self.key_headers = "、".join(self.sheet.field(name).verbose_name for name in self.sheet.key)
         self.done = 0  # rows imported so far
+        self.stored_any = True  # whether stored records may match (see lock())
 
     def header(self, name: str) -> str:
         return str(self.fields[name].verbose_name) if name in self.fields else HEADER_LABEL
@@ -488,6 +489,10 @@ class _KeyedImport:
                     last = value if last is None or value > last else last
         stored = self.stored_places(row_units, first, last) if row_units or "unit" not in self.sheet.key else None
         held = hold_places(row_units, stored)
+        # Held, these places get no record but ours until the import ends: if they hold none now (a first import
+        # of the period), no batch needs to look for stored records (a row repeating an earlier row's key is
+        # named by `seen`).
+        self.stored_any = stored is not None and stored.exists()
         for pk, unit in held.items():  # the directory was loaded before the wait: take the committed paths
             if pk in units.by_id:
                 units.by_id[pk].path = unit.path
@@ -501,7 +506,7 @@ class _KeyedImport:
         returns beyond the batch's exact keys are dropped. Memory follows the batch, not the sheet nor the
         ledger.
         """
-        if not keys:
+        if not keys or not self.stored_any:
             return {}
         wanted = set(keys)
         queryset = self.model._default_manager.all()

@@ -18,16 +18,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Install, migrate, load the demo city and serve the portal at http://127.0.0.1:8000 with one background worker
-# (imports, large exports: youthwork/jobs.py). Ctrl-C stops both: the trap stops the worker whenever the shell
-# leaves, however runserver ended.
+# Install, migrate, load the demo city and serve the portal at http://$(ADDRESS) with one background worker
+# (imports, large exports: youthwork/jobs.py). Both run in the background of one shell that waits for them: Ctrl-C
+# (SIGINT) or a SIGTERM to make (which make passes on to this shell) runs the trap, which stops both, and the shell
+# waits until they have exited. Without that wait a shell blocked on a foreground runserver would run its trap only
+# once runserver ended by itself, and a SIGTERM to make left runserver and the worker running.
+ADDRESS ?= 127.0.0.1:8000
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@set -e; \
-	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	$(BIN)/python manage.py runserver $(ADDRESS) & server=$$!; \
+	trap 'kill -TERM $$server $$worker 2>/dev/null' INT TERM; \
+	wait $$server; status=$$?; \
+	kill -TERM $$server $$worker 2>/dev/null; wait; exit $$status
 
 # The whole test suite (DATABASE_URL picks the database; default SQLite)
 test: $(STAMP)

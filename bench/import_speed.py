@@ -1,24 +1,26 @@
-"""How fast the workbook import is: a 50,000-row `网上团队课` sheet, against openpyxl just reading it.
+"""How fast the workbook import is and how much memory it takes: a 50,000-row `网上团队课` sheet.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthwork python bench/import_speed.py [--rows 50000] [--runs 3]
         [--existing 200000]
 
 It builds the workbook (rows naming 50 units, text dates, thousands separators, full-width digits
-now and then, so the cleaning rules do real work), creates a scratch database next to the one
-DATABASE_URL names (Django's test database, dropped at the end; SQLite: a temporary file), and then
-times, each in a fresh process:
+now and then, so the cleaning rules do real work) and a copy with every 参学人次 changed, creates a
+scratch database next to the one DATABASE_URL names (Django's test database, dropped at the end;
+SQLite: a temporary file), and then measures, each in a fresh process:
 - openpyxl `load_workbook(read_only=True)` iterating every row (values only): the yardstick;
-- `import_workbook` of the file into an empty ledger (what an admin's first import of a quarter does);
-- the same import again (every row unchanged: what a second run costs);
-- a dry run of the file into an empty ledger (the admin's preview: every check, nothing written);
-- the import as the worker runs it (youthwork.import_runs.import_job, the admin's 确认导入) into the ledger
-  holding --existing other records of the same units and year (default 200,000, written in bulk first):
-  its peak memory, and the worker's memory before and after the job (the job's memory must go back).
+- a worker (youthwork.import_runs.import_job, what 检查 and 确认导入 run) doing four jobs one after the
+  other, first with the ledger holding none of the workbook's rows and no other records, then holding
+  --existing other records of the same units and year (default 200,000, written in bulk first):
+  the check (a dry run), the import (every row new), the import again (every row unchanged) and the
+  changed copy (every row updated).
 Every record written also gets its history row (django-simple-history, written in bulk), so the import
 times include writing the history.
-It prints seconds (median of the runs), rows per second, the ratio to openpyxl and the peak memory of
-the importing process: its peak resident set size (`resource.getrusage(...).ru_maxrss`), which counts
-everything the process holds - Python, Django, calamine's Rust-side cells - not only Python objects.
+It prints seconds (median of the runs), rows per second, the ratio to openpyxl, each job's peak memory and
+the worker's memory after it. Peak memory is the process's peak resident set size (VmHWM, reset before each
+job through /proc/self/clear_refs): everything the process holds - Python, Django, calamine's Rust-side
+cells - not only Python objects. The worker's memory after a job is its resident set size (VmRSS) once the
+job has ended (youthwork.jobs.release_memory runs then, as in a real worker); "idle" is the worker's before
+its first job, with the job's modules imported.
 The issue's bars: ratio <= 3; peak <= 200 MB whether the ledger holds 0 or 200,000 records; the worker's
 memory after a job back near its idle size.
 """
@@ -29,6 +31,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import platform
 import secrets
 import statistics
 import subprocess
@@ -46,7 +49,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 UNITS = 50
 
 
-def build_workbook(path: Path, rows: int) -> None:
+def build_workbook(path: Path, rows: int, changed: bool = False) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -61,7 +64,7 @@ def build_workbook(path: Path, rows: int) -> None:
             if index % 3 == 0
             else (day.strftime("%Y/%-m/%-d") if index % 3 == 1 else day.strftime("%Y年%-m月%-d日"))
         )
-        count = index % 5000
+        count = index % 5000 + (1 if changed else 0)
         participants = count if index % 4 else (f"{count:,}" if index % 8 else str(count).translate(_FULL_WIDTH))
         column = "青年大学习" if index % 2 else "红领巾爱学习"
         sheet.append([index + 1, f"测速学校{index % UNITS:02d}", date, column, f"第{index}期", participants, ""])
@@ -85,38 +88,19 @@ def measure_openpyxl(path: str) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
-def measure_import(path: str, clear: bool, dry_run: bool = False) -> dict:
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from activities.models import OnlineLesson
-    from youthwork.importing.engine import import_workbook
-
-    if clear:
-        # A scratch database: empty the ledger and its history in one statement each (a queryset delete
-        # would write a deletion row into the history for each of the records).
-        with connection.cursor() as cursor:
-            for model in (OnlineLesson.history.model, OnlineLesson):
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-    started = time.perf_counter()
-    outcome = import_workbook(Path(path).read_bytes(), dry_run=dry_run, file_name=Path(path).name)
-    seconds = time.perf_counter() - started
-    if outcome.errors:
-        raise SystemExit("\n".join(outcome.lines()[:20]))
-    sheet = outcome.sheets[0]
-    history = OnlineLesson.history.count()
-    return {"seconds": seconds, "created": sheet.created, "unchanged": sheet.unchanged, "history": history}
-
-
-def rss_mb() -> float:
-    """The process's resident set size now (VmRSS), not its peak."""
+def memory_mb(field: str = "VmRSS") -> float:
+    """The process's resident set size now (VmRSS), or its peak since the last reset (VmHWM), in MB."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def reset_peak() -> None:
+    """Start measuring the peak resident set size again (Linux: VmHWM is reset by writing 5 to clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
 
 
 def fill_ledger(existing: int) -> None:
@@ -147,8 +131,11 @@ def fill_ledger(existing: int) -> None:
     OnlineLesson.objects.bulk_create(batch)
 
 
-def measure_job(path: str) -> dict:
-    """The import as a worker runs it: a stored upload, checked and then imported by import_job."""
+JOBS = ("check", "import", "again", "update")
+
+
+def measure_worker(path: str, changed: str) -> dict:
+    """One worker process running the four jobs of JOBS one after the other, as import_job runs them."""
     import django
 
     django.setup()
@@ -163,25 +150,36 @@ def measure_job(path: str) -> dict:
         cursor.execute(
             f"DELETE FROM {connection.ops.quote_name(OnlineLesson._meta.db_table)} WHERE issue NOT LIKE %s", ["已有%"]
         )
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(OnlineLesson.history.model._meta.db_table)}")
     user, _created = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
     existing = OnlineLesson.objects.count()
     jobs.release_memory()
-    idle = rss_mb()
-    upload = ImportUpload.store(Path(path).read_bytes(), Path(path).name, user, stage="import")
-    started = time.perf_counter()
-    import_job.call(upload.pk)
-    seconds = time.perf_counter() - started
-    upload.refresh_from_db()
-    if upload.status != "done" or not upload.result.get("written"):
-        raise SystemExit(f"the job did not import: {upload.status} {upload.failure} {upload.result.get('errors')}")
-    del upload
-    jobs.release_memory()
-    return {"seconds": seconds, "existing": existing, "idle_mb": idle, "after_mb": rss_mb()}
+    result = {"existing": existing, "idle_mb": memory_mb()}
+    for kind in JOBS:
+        file = Path(changed if kind == "update" else path)
+        upload = ImportUpload.store(file.read_bytes(), file.name, user, stage="check" if kind == "check" else "import")
+        reset_peak()
+        started = time.perf_counter()
+        import_job.call(upload.pk)  # ends with jobs.release_memory(), as in the worker
+        seconds = time.perf_counter() - started
+        peak = memory_mb("VmHWM")
+        upload.refresh_from_db()
+        if upload.status != "done" or not upload.result.get("ok"):
+            raise SystemExit(f"the {kind} job failed: {upload.status} {upload.failure} {upload.result.get('errors')}")
+        sheet = upload.result["sheets"][0]
+        del upload
+        result[kind] = {
+            "seconds": seconds,
+            "peak_mb": peak,
+            "after_mb": memory_mb(),
+            "counts": {name: sheet[name] for name in ("created", "updated", "unchanged")},
+        }
+    return result
 
 
-def child(kind: str, path: str, database_url: str) -> dict:
+def child(kind: str, path: str, database_url: str, *more: str) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url}
-    command = [sys.executable, __file__, "--measure", kind, path]
+    command = [sys.executable, __file__, "--measure", kind, path, *more]
     output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -229,71 +227,70 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--existing", type=int, default=200_000, help="records in the ledger for the job's import")
-    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--existing", type=int, default=200_000, help="other records in the ledger, second pass")
+    parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure:
-        kind, path = args.measure
+        kind, path, *more = args.measure
         if kind == "openpyxl":
             result = measure_openpyxl(path)
-        elif kind == "job":
-            result = measure_job(path)
-        elif kind == "fill":
+        elif kind == "worker":
+            result = measure_worker(path, more[0])
+        else:  # fill
             fill_ledger(int(path))
             result = {}
-        else:
-            result = measure_import(path, clear=kind in ("import", "dryrun"), dry_run=kind == "dryrun")
         result["peak_mb"] = peak_mb()
         print(json.dumps(result))
         return
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        path = workdir / "网上团队课.xlsx"
+        path, changed = workdir / "网上团队课.xlsx", workdir / "网上团队课(改).xlsx"
         started = time.perf_counter()
         build_workbook(path, args.rows)
+        build_workbook(changed, args.rows, changed=True)
         print(
             f"built {path.name}: {args.rows:,} rows, {path.stat().st_size / 1024 / 1024:.1f} MB "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"in {time.perf_counter() - started:.1f} s (and a copy with every 参学人次 changed)"
         )
         connection, url = scratch_database(workdir)
         try:
             make_units()
             print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}, scratch, dropped at the end)")
-            runs = {"openpyxl": [], "import": [], "reimport": [], "dryrun": []}
-            for _ in range(args.runs):
-                for kind in runs:
-                    runs[kind].append(child(kind, str(path), url))
-            child("fill", str(args.existing), url)
-            runs["job"] = [child("job", str(path), url) for _ in range(args.runs)]
+            yardstick = [child("openpyxl", str(path), url) for _ in range(args.runs)]
+            workers = {}
+            workers[0] = [child("worker", str(path), url, str(changed)) for _ in range(args.runs)]
+            if args.existing:
+                child("fill", str(args.existing), url)
+                workers[args.existing] = [child("worker", str(path), url, str(changed)) for _ in range(args.runs)]
         finally:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
-    base = statistics.median(run["seconds"] for run in runs["openpyxl"])
-    print(f"\n{'path':<44}{'seconds':>9}{'rows/s':>10}{'ratio':>8}{'peak MB':>10}")
+    base = statistics.median(run["seconds"] for run in yardstick)
+    print(f"\nmachine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"\n{'job':<38}{'others':>9}{'seconds':>9}{'rows/s':>9}{'ratio':>7}{'peak MB':>9}{'after MB':>10}")
+    peak = max(run["peak_mb"] for run in yardstick)
+    label = "openpyxl read_only: iterate every row"
+    print(f"{label:<38}{'':>9}{base:>9.2f}{args.rows / base:>9,.0f}{1:>7.2f}{peak:>9.0f}")
     labels = {
-        "openpyxl": "openpyxl read_only: iterate every row",
-        "import": "import_workbook, empty ledger (new rows)",
-        "reimport": "import_workbook again (all unchanged)",
-        "dryrun": "import_workbook --dry-run (admin preview)",
+        "check": "check (dry run: the admin's preview)",
+        "import": "import (every row new)",
+        "again": "the same workbook again (unchanged)",
+        "update": "the changed copy (every row updated)",
     }
-    existing = runs["job"][-1]["existing"]
-    labels["job"] = f"import job, ledger holding {existing:,} records"
-    for kind, label in labels.items():
-        seconds = statistics.median(run["seconds"] for run in runs[kind])
-        peak = max(run["peak_mb"] for run in runs[kind])
-        print(f"{label:<44}{seconds:>9.2f}{args.rows / seconds:>10,.0f}{seconds / base:>8.2f}{peak:>10.0f}")
-    idle = max(run["idle_mb"] for run in runs["job"])
-    after = max(run["after_mb"] for run in runs["job"])
-    print(
-        f"\nworker memory around the import job: idle {idle:.0f} MB, peak {peak:.0f} MB, after the job {after:.0f} MB"
-    )
-    print(f"median of {args.runs} runs; peak MB = the process's peak resident set size (ru_maxrss)")
-    created, history = runs["import"][-1]["created"], runs["import"][-1]["history"]
-    unchanged, history_after = runs["reimport"][-1]["unchanged"], runs["reimport"][-1]["history"]
-    print(f"last import created {created:,} records and {history:,} history rows; ", end="")
-    print(f"the re-import found {unchanged:,} unchanged and left {history_after:,} history rows")
+    for runs in workers.values():
+        for kind, label in labels.items():
+            seconds = statistics.median(run[kind]["seconds"] for run in runs)
+            peak = max(run[kind]["peak_mb"] for run in runs)
+            after = max(run[kind]["after_mb"] for run in runs)
+            row = f"{label:<38}{runs[-1]['existing']:>9,}{seconds:>9.2f}{args.rows / seconds:>9,.0f}"
+            print(f"{row}{seconds / base:>7.2f}{peak:>9.0f}{after:>10.0f}")
+        idle = max(run["idle_mb"] for run in runs)
+        counts = {kind: runs[-1][kind]["counts"] for kind in JOBS}
+        print(f"{'':<4}worker idle before its first job: {idle:.0f} MB; counts of the last run: {counts}")
+    print(f"\nmedian of {args.runs} runs; peak MB = the job's peak resident set size (VmHWM, reset before each job);")
+    print("after MB = the worker's resident set size once the job has ended; others = other records in the ledger")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ in one transaction; the job hears its progress and writes its end (已完成, th
 transaction, so a worker killed mid-import leaves neither data nor "已完成" behind, only a job whose heartbeat
 stops (marked 失败, and retried from the same stored upload).
 
-撤销 finds what the import wrote from the history (django-simple-history): every record it wrote carries the
-import's user, reason (导入工作簿 <file>) and one date (`written_at`). Records it created are deleted, records
-it changed get the values of their history row before the import, through youthwork.actions, in one
-transaction: refused as a whole if a period lock (a final report, youthwork.locks) covers one of them, or if a
-record changed again after the import.
+撤销 is a background job too (`undo_job`, one youthwork.models.ImportUndo per import: a second click finds it
+queued or running and starts nothing). It finds what the import wrote from the history
+(django-simple-history): every record it wrote carries the import's user, reason (导入工作簿 <file>) and one
+date (`written_at`). Records it created are deleted, records it changed get the values of their history row
+before the import, through youthwork.actions, 2,000 at a time, in one transaction that also marks the import
+撤销 and the job done: refused as a whole (the job fails with the reason, and may be started again) if a
+period lock (a final report, youthwork.locks) covers one of them, or if a record changed again after the import.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import io
 import itertools
 from collections import defaultdict
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django_tasks import task
@@ -28,7 +30,7 @@ from openpyxl import Workbook
 from youthwork import actions, jobs
 from youthwork.importing.engine import ImportOutcome, RowError, import_sheets, import_workbook, raw_sheet_for
 from youthwork.ledgers import all_sheets, get_sheet
-from youthwork.models import ImportUpload, LedgerRecord, Unit
+from youthwork.models import ImportUndo, ImportUpload, LedgerRecord, Unit
 from youthwork.spreadsheets import WorkbookUnreadable, append_row, open_workbook
 
 SHOWN_ERRORS = 200  # the job page lists this many errors (and says how many there are)
@@ -120,16 +122,15 @@ def error_workbook(upload: ImportUpload) -> bytes:
             continue
         raw = book.sheet(label)
         errors = found.get(label, {})
-        rows = [list(cells) for cells in raw.rows]  # one sheet at a time: its width is needed first
-        width = raw.first_column + max((len(cells) for cells in rows), default=0)
+        # The sheet's rows twice (calamine holds them): its width first, then each row as it is written.
+        width = raw.first_column + max((len(cells) for cells in raw.rows), default=0)
         worksheet = out.create_sheet(label[:31])
         header_row = sheet.get("header_row") or 1
-        for number, cells in enumerate(rows, 1):
+        for number, cells in enumerate(raw.rows, 1):
             values = [None] * raw.first_column + [None if cell == "" else cell for cell in cells]
             values += [None] * (width - len(values))
             note = ERROR_HEADER if number == header_row and number not in errors else "; ".join(errors.get(number, []))
             append_row(worksheet, [*values, note or None])
-        del rows
     if not out.worksheets:
         out.create_sheet("错误")
     buffer = io.BytesIO()
@@ -158,8 +159,56 @@ def undo_refusal(upload: ImportUpload) -> str | None:
     return None
 
 
-def undo(upload: ImportUpload, user) -> str | None:
-    """Remove what the import created and restore what it changed, all or nothing: a refusal, or None."""
+@task()
+def undo_job(undo_id: int) -> None:
+    """Undo an import, as one claimed job (youthwork.models.ImportUndo)."""
+    jobs.run(ImportUndo, undo_id, _run_undo)
+
+
+UNDO_RUNNING = "这次导入的撤销已经开始,请等它完成"
+
+
+def start_undo(upload: ImportUpload, user) -> tuple[ImportUndo | None, str | None]:
+    """Queue the 撤销 of an import as `user`: (its job, None), or (the job if any, why nothing was started).
+
+    One job per import (a unique row): a second click, even at the same moment, finds it queued or running
+    and starts nothing; a 撤销 that failed (refused, or its worker stopped) is queued again on the same row."""
+    if message := undo_refusal(upload):
+        return None, message
+    unit = getattr(user, "unit", None)
+    try:
+        with transaction.atomic():
+            undo, created = ImportUndo.objects.get_or_create(upload=upload, defaults={"user": user, "unit": unit})
+    except IntegrityError:  # the other click created it between our get and our create
+        return ImportUndo.objects.filter(upload=upload).first(), UNDO_RUNNING
+    if not created:
+        jobs.mark_stale(ImportUndo.objects.filter(pk=undo.pk))
+        again = ImportUndo.objects.filter(pk=undo.pk, status=jobs.Status.FAILED).update(
+            status=jobs.Status.QUEUED, user=user, unit=unit
+        )
+        if not again:
+            undo.refresh_from_db()
+            return undo, ("这次导入已经撤销过了" if undo.status == jobs.Status.DONE else UNDO_RUNNING)
+    jobs.start(undo, undo_job)
+    return undo, None
+
+
+def _run_undo(claimed: jobs.Claimed) -> None:
+    undo_record: ImportUndo = claimed.job
+    user = undo_record.user
+    if user is None or not user.is_active:
+        claimed.fail("撤销这次导入的用户已停用")
+        return
+    message = undo(undo_record.upload, user, progress=claimed.progress, finish=claimed.succeed)
+    if message:
+        claimed.fail(message)
+
+
+def undo(upload: ImportUpload, user, progress=None, finish=None) -> str | None:
+    """Remove what the import created and restore what it changed, all or nothing: a refusal, or None.
+
+    `progress(sheet=, phase=, done=, total=)` hears how far it is; `finish()` runs inside the transaction
+    just before it commits, and returning False rolls it back (the job was declared dead meanwhile)."""
     if message := undo_refusal(upload):
         return message
     reason = f"撤销导入 {upload.file_name}".strip()
@@ -169,8 +218,10 @@ def undo(upload: ImportUpload, user) -> str | None:
             if not ImportUpload.objects.select_for_update().filter(pk=upload.pk, undone_at__isnull=True).exists():
                 raise Refused("这次导入已经撤销过了")
             for model in _models_of(upload):
-                _undo_model(model, upload, user, reason, now)
+                _undo_model(model, upload, user, reason, now, progress)
             ImportUpload.objects.filter(pk=upload.pk).update(undone_at=now, undone_by=user)
+            if finish is not None and not finish():
+                transaction.set_rollback(True)
     except Refused as exc:
         return str(exc)
     return None
@@ -182,7 +233,7 @@ def _models_of(upload: ImportUpload) -> list[type[models.Model]]:
     return [sheet.model for sheet in reversed(all_sheets()) if sheet.name in names]
 
 
-def _undo_model(model, upload: ImportUpload, user, reason: str, now) -> None:
+def _undo_model(model, upload: ImportUpload, user, reason: str, now, progress=None) -> None:
     history = model.history
     pk_name = model._meta.pk.attname
     written = history.filter(
@@ -201,11 +252,18 @@ def _undo_model(model, upload: ImportUpload, user, reason: str, now) -> None:
                 f"不能撤销:{model._meta.verbose_name}“{first.instance}”在导入之后又被修改或删除过"
                 f"({first.history_date:%Y-%m-%d %H:%M}),请先核对导入之后的修改"
             )
-    before = _values_before(model, changed, upload.written_at)
+    name, total = str(model._meta.verbose_name), len(every)
+
+    def done(count: int) -> None:
+        if progress is not None:
+            progress(sheet=name, phase="撤销", done=count, total=total)
+
+    done(0)
     if issubclass(model, LedgerRecord):
-        _undo_ledger(model, created, before, user, reason, now)
+        _undo_ledger(model, upload, created, changed, user, reason, now, done)
     else:
-        _undo_one_by_one(model, created, before, user, reason)
+        _undo_one_by_one(model, created, _values_before(model, changed, upload.written_at), user, reason)
+    done(total)
 
 
 def _values_before(model, pks: list, when) -> dict:
@@ -227,21 +285,27 @@ def _values_before(model, pks: list, when) -> dict:
     return values
 
 
-def _undo_ledger(model, created: list, before: dict, user, reason: str, now) -> None:
+def _undo_ledger(model, upload: ImportUpload, created: list, changed: list, user, reason: str, now, done) -> None:
+    """Delete the created records and restore the changed ones, a chunk at a time (memory follows a chunk)."""
+    count = 0
     for chunk in _chunks(created):
         if message := actions.delete_many(model._default_manager.filter(pk__in=chunk), user, reason=reason):
             raise Refused(f"不能撤销:{message}")
-    records = []
-    fields: list[str] = []
-    for chunk in _chunks(list(before)):
-        for record in model._default_manager.filter(pk__in=chunk):
+        count += len(chunk)
+        done(count)
+    for chunk in _chunks(changed):
+        before = _values_before(model, chunk, upload.written_at)
+        records = list(model._default_manager.filter(pk__in=chunk))
+        fields: list[str] = []
+        for record in records:
             values = before[record.pk]
             fields = list(values)
             for name, value in values.items():
                 setattr(record, name, value)
-            records.append(record)
-    if message := actions.restore_many(model, records, fields, user=user, reason=reason, date=now):
-        raise Refused(f"不能撤销:{message}")
+        if message := actions.restore_many(model, records, fields, user=user, reason=reason, date=now):
+            raise Refused(f"不能撤销:{message}")
+        count += len(chunk)
+        done(count)
 
 
 def _undo_one_by_one(model, created: list, before: dict, user, reason: str) -> None:

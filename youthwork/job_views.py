@@ -26,7 +26,10 @@ def _job(request, pk) -> FileJob:
 def progress_data(job: Job) -> dict:
     state = job.progress or {}
     done, total = state.get("done") or 0, state.get("total") or 0
-    if not state:
+    unknown = jobs.progress_unknown(job)
+    if unknown:
+        text = unknown
+    elif not state:
         text = "等待后台处理…"
     else:
         where = f"{state['sheet']}:" if state.get("sheet") else ""
@@ -34,6 +37,7 @@ def progress_data(job: Job) -> dict:
     return {
         "status": job.status,
         "label": job.get_status_display(),
+        "indeterminate": unknown is not None,
         "finished": job.finished,
         "done": done,
         "total": total,

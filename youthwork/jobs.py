@@ -26,10 +26,11 @@ import gc
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, models
+from django.db import DatabaseError, connection, connections, models, reset_queries, router
 from django.utils import timezone
 
 from youthwork.models import Job
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 Status = Job.Status
 ACTIVE = (Status.QUEUED, Status.RUNNING)
 INTERRUPTED = "后台任务中断(工作进程已停止),没有写入任何数据,可以重试"
+HIDDEN_PROGRESS = "正在处理…(使用SQLite数据库时,处理过程中无法显示进度;完成后本页会自动显示结果)"
+STARTING = "正在开始…"
 
 
 def start(job: Job, task) -> None:
@@ -57,15 +60,52 @@ def retry(job: Job, task) -> bool:
 
 
 def mark_stale(queryset: models.QuerySet) -> int:
-    """Mark 失败 the running jobs of the queryset whose worker stopped writing its heartbeat."""
+    """Mark 失败 the running jobs of the queryset whose worker stopped writing its heartbeat.
+
+    SQLite: while an import writes, it holds the database's only write lock and its heartbeat cannot be
+    written either, so its heartbeat looks old; the update then fails at once (the page asks every second, it
+    must not wait for the writer) and nothing is marked: a worker that really died released the lock."""
     cutoff = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    stale = queryset.filter(status=Status.RUNNING, heartbeat__lt=cutoff)
+    if not stale.exists():
+        return 0
     try:
-        return queryset.filter(status=Status.RUNNING, heartbeat__lt=cutoff).update(
-            status=Status.FAILED, failure=INTERRUPTED, finished_at=timezone.now()
-        )
+        with _no_waiting(connections[stale.db]):
+            return stale.update(status=Status.FAILED, failure=INTERRUPTED, finished_at=timezone.now())
     except DatabaseError:  # SQLite: the database is busy with a writer; ask again on the next view
         logger.info("stale jobs not checked: the database is busy")
         return 0
+
+
+@contextmanager
+def _no_waiting(connection):
+    """SQLite: a statement that finds the database locked fails at once instead of waiting (busy_timeout 0)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (waited,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
+
+
+def progress_unknown(job: Job) -> str | None:
+    """What a running job that has reported no progress yet shows instead of a count (a bar that moves without
+    saying how far), or None. On SQLite an import (or its 撤销) holds the database's only write lock from its
+    first statement to its commit, so the heartbeat thread cannot write its progress meanwhile: the job says
+    so, and the page shows the result once it has finished. PostgreSQL writes it on a connection of its own:
+    rows done / total, a few seconds after the start."""
+    if job.status != Status.RUNNING or job.progress:
+        return None
+    hidden = getattr(job, "writes_in_one_transaction", False)
+    if hidden and connections[router.db_for_write(type(job))].vendor == "sqlite":
+        return HIDDEN_PROGRESS
+    return STARTING
 
 
 class Progress:
@@ -161,7 +201,9 @@ def run(model, pk: int, work: Callable[[Claimed], None]) -> None:
 
 
 def release_memory() -> None:
-    """Give the memory a job took back to the system: Python's garbage, then the C heap's free pages."""
+    """Give the memory a job took back to the system: the queries Django logged (DEBUG, as under `make run`:
+    an import's bulk inserts are megabytes of SQL), Python's garbage, then the C heap's free pages."""
+    reset_queries()
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

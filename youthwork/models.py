@@ -402,8 +402,12 @@ class LedgerRecord(GuardedWrites):
         """
         check = check or lock_checker()
         if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).select_related("unit").only("unit", "date").first()
-            if stored and (message := check(stored.unit, stored.date)):
+            # (unit, date) as stored: given by a caller that loaded it already (the importer), else asked.
+            place = getattr(self, "_stored_place", None)
+            if place is None:
+                stored = type(self).objects.filter(pk=self.pk).select_related("unit").only("unit", "date").first()
+                place = (stored.unit, stored.date) if stored else None
+            if place and (message := check(*place)):
                 return message
         if self.unit_id and self.date:
             return check(self.unit, self.date)
@@ -531,6 +535,7 @@ class ImportUpload(Job):
         IMPORT = "import", "导入"
 
     KEEP = dt.timedelta(days=1)
+    writes_in_one_transaction = True  # its progress cannot be written meanwhile on SQLite (youthwork.jobs)
 
     token = models.CharField(max_length=32, unique=True, default=_upload_token, editable=False)
     file_name = models.CharField("文件名", max_length=255, blank=True)
@@ -586,6 +591,23 @@ class ImportRecord(ImportUpload):
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
         default_permissions = ()
+
+
+class ImportUndo(Job):
+    """The 撤销 of one import, run as a background job (youthwork.import_runs.undo_job): one per import, so two
+    clicks never start two; a refused or failed 撤销 (a final report's lock, a record changed since) is queued
+    again on the same row. The import is 已撤销 when `upload.undone_at` is set, in the 撤销's transaction."""
+
+    upload = models.OneToOneField(ImportUpload, on_delete=models.CASCADE, related_name="undo_job")
+    writes_in_one_transaction = True
+
+    class Meta:
+        verbose_name = "撤销导入"
+        verbose_name_plural = "撤销导入"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"撤销 {self.upload}"
 
 
 class FileJob(Job):

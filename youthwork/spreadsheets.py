@@ -28,7 +28,7 @@ import struct
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.etree import ElementTree
@@ -61,24 +61,35 @@ def max_upload_bytes() -> int:
 class RawSheet:
     """The cells of one sheet as read, before any cleaning.
 
-    `rows` yields one list per Excel row starting at row 1; a row's first cell is in column
-    `first_column` (0 = A). `problems` maps (Excel row, 0-based column) to the reason a cell cannot be
-    used (a formula without a cached value, an error value).
+    `rows` yields one list per Excel row starting at row 1, and may be iterated again (the import reads
+    a sheet's unit cells first, then its rows); a row's first cell is in column `first_column` (0 = A).
+    `problems` maps (Excel row, 0-based column) to the reason a cell cannot be used (a formula without a
+    cached value, an error value).
     """
 
     name: str
-    rows: Iterator[list] | list[list]
+    rows: Iterable[list]
     first_column: int = 0
     problems: dict[tuple[int, int], str] = field(default_factory=dict)
     date1904: bool = False
     height: int | None = None  # the number of rows, when the reader knows it (for progress)
 
 
+class SheetRows:
+    """A calamine sheet's rows as lists, each iteration from the first row (calamine holds the cells)."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def __iter__(self) -> Iterator[list]:
+        return self.sheet.iter_rows()
+
+
 class Workbook:
     """An opened .xlsx: its sheet names in workbook order and each sheet's raw cells on demand."""
 
     def __init__(self, data: bytes):
-        self._zip, self._book, self._paths, self.date1904 = _open(data)
+        self._zip, self._book, self._paths, self.date1904, self._marked = _open(data)
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
     def sheet(self, name: str) -> RawSheet:
@@ -86,14 +97,16 @@ class Workbook:
 
         try:
             sheet = self._book.get_sheet_by_name(name)
-            rows = sheet.iter_rows()
+            rows = SheetRows(sheet)
             first_column = sheet.start[1] if sheet.start else 0
             height = sheet.height
         except python_calamine.CalamineError as exc:
             raise WorkbookUnreadable(f"工作表“{name}”已损坏,无法读取") from exc
         problems = {}
         path = self._paths.get(name)
-        if path is not None:
+        # The upload's measuring pass saw whether the sheet holds a formula or an error value at all; only
+        # then is its XML read whole (a 240,000-row sheet is 100 MB of XML).
+        if path is not None and (path in self._marked or path not in self._marked.scanned):
             try:
                 problems = scan_problem_cells(self._zip.read(path))
             except (KeyError, zipfile.BadZipFile, ValueError) as exc:
@@ -112,14 +125,14 @@ def _open(data: bytes):
     import python_calamine
 
     archive = check_container(data)
-    paths, date1904 = inspect_upload(data, archive)
+    paths, date1904, marked = inspect_upload(data, archive)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
         raise WorkbookUnreadable("工作簿设置了打开密码,请在Excel中取消密码后重新上传") from exc
     except (python_calamine.CalamineError, OSError, ValueError) as exc:
         raise WorkbookUnreadable(DAMAGED) from exc
-    return archive, book, paths, date1904
+    return archive, book, paths, date1904, marked
 
 
 def check_container(data: bytes) -> zipfile.ZipFile:
@@ -265,7 +278,8 @@ def _row_number(text: str) -> int:
 def inspect_upload(data: bytes, archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     """Measure every part of an upload before a reader parses it; refuse what no real workbook holds.
 
-    Returns `_sheet_paths` (sheet name -> part, date1904), read once the parts it parses are measured.
+    Returns `_sheet_paths` (sheet name -> part, date1904), read once the parts it parses are measured, and
+    the worksheet parts holding a formula or an error value (`Marked`: only those need scan_problem_cells).
     Raises WorkbookUnreadable naming the sheet (and cell) that is the problem.
     """
     scan = _Scan(data, archive, read_limits())
@@ -291,7 +305,16 @@ def inspect_upload(data: bytes, archive: zipfile.ZipFile) -> tuple[dict[str, str
         scan.part(info.filename)
     if scan.oversized_shared is not None:  # a string over the limit that no sheet shows
         raise scan.too_long("工作簿的共享文字表中有一段")
-    return paths, date1904
+    return paths, date1904, scan.marked
+
+
+class Marked(set):
+    """The worksheet parts in which the measuring pass saw a formula or an error value; `scanned`: every part
+    it read (a part it did not read is scanned in full, to be safe)."""
+
+    def __init__(self):
+        super().__init__()
+        self.scanned: set[str] = set()
 
 
 class _Stop(Exception):
@@ -312,11 +335,13 @@ class _Scan:
         self.oversized_shared: int | None = None  # the first shared string over the limit (reading stops there)
         self.text = 0
         self.sheet_names: dict[str, str] = {}  # part -> sheet name
+        self.marked = Marked()
 
     def part(self, name: str, handlers=None):
         if name in self.done or name not in self.names:
             return
         self.done.add(name)
+        self.marked.scanned.add(name)
         parser = None
         if name.lower().endswith(_XML_PARTS):
             parser = expat.ParserCreate()
@@ -374,7 +399,7 @@ class _Scan:
 
         def root(element, attrs):
             if element.rpartition(":")[2] == "worksheet":
-                sheet = _SheetScan(self, self.sheet_names.get(name, name))
+                sheet = _SheetScan(self, self.sheet_names.get(name, name), name)
                 sheet.install(parser[0])
                 return sheet.start_handler(element, attrs)
             parser[0].StartElementHandler = tag
@@ -461,8 +486,8 @@ class _SheetScan:
     letters are converted once, and a cell's name is spelled only for a message.
     """
 
-    def __init__(self, scan: _Scan, sheet: str):
-        self.scan, self.limits, self.sheet = scan, scan.limits, sheet
+    def __init__(self, scan: _Scan, sheet: str, part: str = ""):
+        self.scan, self.limits, self.sheet, self.part = scan, scan.limits, sheet, part
 
     def where(self, row: int, column: int) -> str:
         return f"工作表“{self.sheet}”单元格{column_letters(column)}{row}"
@@ -492,6 +517,7 @@ class _SheetScan:
         state = [0, 0, 0, 0, 0, False, False]
         kind = [""]  # the cell's type
         index: list[str] = []  # a shared string's number, as read
+        marked, part = scan.marked, self.part
 
         def start(local, attrs):
             if ":" in local:
@@ -514,9 +540,13 @@ class _SheetScan:
                     if state[2] > rows or state[3] > columns_limit or state[2] * state[3] > cells:
                         self.check_range(state[2], state[3])
                 kind[0] = attrs.get("t", "n")
+                if kind[0] == "e":
+                    marked.add(part)
                 state[4], state[5] = 0, True
             elif local == "v":
                 state[6] = state[5] and kind[0] == "s"
+            elif local == "f":
+                marked.add(part)
             elif local == "row":
                 number = attrs.get("r")
                 state[0], state[1] = (_row_number(number) if number else state[0] + 1), 0

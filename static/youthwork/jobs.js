@@ -3,7 +3,7 @@
  *
  *   <div data-job-progress="/…/progress/"> <progress data-job-bar> <span data-job-text> <span data-job-label>
  *
- * asks the job's progress (JSON: label, text, done, total, finished) every POLL_MS and shows it without reloading
+ * asks the job's progress (JSON: label, text, done, total, indeterminate, finished) every POLL_MS and shows it without reloading
  * the page; once the job has finished, it reloads the page, which then shows the result. No inline script (CSP).
  */
 (function () {
@@ -18,7 +18,9 @@
     var label = box.querySelector("[data-job-label]");
 
     function show(state) {
-      if (bar) {
+      if (bar && state.indeterminate) {
+        bar.removeAttribute("value");  // a bar that moves without saying how far
+      } else if (bar) {
         bar.max = state.total > 0 ? state.total : 1;
         bar.value = state.total > 0 ? state.done : 0;
       }

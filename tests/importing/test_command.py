@@ -299,3 +299,17 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(cast, tmp_path):
     assert many[1] <= 5  # inserts: bulk, in batches (SQLite takes at most 999 parameters a statement)
     assert 0 < many[2] <= 5  # the records' history rows, in bulk too
     assert OnlineLesson.objects.count() == 420
+
+
+def test_a_sheet_is_checked_in_batches_yet_a_duplicate_and_a_stored_record_far_down_are_still_found(cast, tmp_path):
+    from youthwork.importing.engine import BATCH_SIZE
+
+    stored = make_record(OnlineLesson, cast.school_a, MAY_4, column="青年大学习", issue="第2005期", participants=1)
+    rows = [lesson(unit="A1S", issue=f"第{n}期") for n in range(BATCH_SIZE + 10)]
+    rows.append(lesson(unit="A1S", issue="第1期"))  # the same key as the sheet's second row, in the second batch
+    code, out, _err = run_import(save(tmp_path, workbook(网上团队课=rows)), "--dry-run")
+    assert code == 1
+    assert out[0] == f"网上团队课: 新增 {BATCH_SIZE + 9}, 更新 1, 未变 0, 错误 1"
+    assert out[1].startswith(f"工作表 网上团队课 第{BATCH_SIZE + 12}行 ") and "与第3行重复" in out[1]
+    stored.refresh_from_db()
+    assert stored.participants == 1  # a dry run, and a workbook with an error: nothing written

@@ -59,6 +59,7 @@ def test_a_running_import_shows_a_progress_bar_that_its_json_keeps_up_to_date(ca
     assert state == {
         "status": "running",
         "label": "检查中",
+        "indeterminate": False,
         "finished": False,
         "sheet": "网上团队课",
         "phase": "写入",
@@ -68,6 +69,22 @@ def test_a_running_import_shows_a_progress_bar_that_its_json_keeps_up_to_date(ca
     }
     ImportUpload.objects.filter(pk=job.pk).update(status="done")
     assert client.get(f"{RECORDS}{job.pk}/progress/").json()["finished"] is True
+
+
+def test_a_running_import_without_progress_yet_shows_a_bar_that_moves_without_a_count(cast, login):
+    from django.db import connection
+
+    client = login(cast.admin_a)
+    check(client, "a.xlsx", lessons(1))
+    job = ImportUpload.objects.get()
+    ImportUpload.objects.filter(pk=job.pk).update(status="running", heartbeat=timezone.now(), progress={})
+    page = text(client.get(job_url(job)))
+    assert "<progress data-job-bar></progress>" in page  # no value: the bar moves without saying how far
+    state = client.get(f"{RECORDS}{job.pk}/progress/").json()
+    assert state["indeterminate"] is True
+    # SQLite: the import holds the only write lock until it commits, so no progress can be written meanwhile.
+    assert state["text"] == (jobs.HIDDEN_PROGRESS if connection.vendor == "sqlite" else jobs.STARTING)
+    assert state["text"] in page
 
 
 def test_the_result_shows_the_first_200_errors_with_their_total_and_empty_sheets_on_one_line(cast, login):
@@ -223,6 +240,51 @@ def test_undo_is_refused_when_a_record_changed_after_the_import(cast, login):
     page = text(client.post(f"{job_url(job)}undo/", follow=True))
     assert "在导入之后又被修改或删除过" in page
     assert OnlineLesson.objects.get().participants == 99
+
+
+def test_undo_runs_as_a_background_job_with_its_progress_and_a_second_click_starts_nothing(cast, login, settings):
+    from django_tasks import task_backends
+
+    from youthwork.import_runs import UNDO_RUNNING, undo_job
+    from youthwork.models import ImportUndo
+
+    client = login(cast.admin_a)
+    job = imported(client, "a.xlsx", lessons(3, unit="A1S"))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    page = text(client.post(f"{job_url(job)}undo/", follow=True))
+    assert "撤销排队中" in page and f"{job_url(job)}undo/progress/" in page
+    assert "撤销这次导入" not in page  # no second button while it waits
+    assert client.get(f"{job_url(job)}undo/progress/").json()["label"] == "撤销排队中"
+    assert UNDO_RUNNING in text(client.post(f"{job_url(job)}undo/", follow=True))
+    assert ImportUndo.objects.count() == 1 and len(task_backends["default"].results) == 1
+    assert OnlineLesson.objects.count() == 3  # nothing removed in the request
+
+    undo = ImportUndo.objects.get()
+    undo_job.call(undo.pk)  # the worker
+    undo_job.call(undo.pk)  # a second delivery: nothing to claim
+    assert not OnlineLesson.objects.exists()
+    undo.refresh_from_db()
+    assert (undo.status, undo.attempts, undo.user) == ("done", 1, cast.admin_a)
+    assert "已撤销" in text(client.get(job_url(job)))
+    assert client.get(f"{job_url(job)}undo/progress/").json()["finished"] is True
+    assert "已经撤销过了" in text(client.post(f"{job_url(job)}undo/", follow=True))
+
+
+def test_a_refused_undo_says_which_lock_and_can_be_started_again_once_the_lock_is_gone(cast, login):
+    client = login(cast.admin_a)
+    row = ["A1S", MAY_4, "青年大学习", "第1期", 1, ""]
+    job = imported(client, "a.xlsx", xlsx({"网上团队课": [header("网上团队课"), row]}))
+    reason = "“甲区团委2023年第二季度工作报告”已定稿,2023-04-01至2023-06-30的记录不能再修改"
+    lock = PeriodLock.objects.create(
+        unit=cast.district_a, start=dt.date(2023, 4, 1), end=dt.date(2023, 6, 30), reason=reason, source=cast.district_a
+    )
+    client.post(f"{job_url(job)}undo/")
+    page = text(client.get(job_url(job)))
+    assert f"撤销没有完成,没有删除或恢复任何记录:不能撤销:{reason}" in page
+    assert "撤销这次导入" in page and OnlineLesson.objects.count() == 1
+    lock.delete()
+    assert "已撤销“a.xlsx”的导入" in text(client.post(f"{job_url(job)}undo/", follow=True))
+    assert not OnlineLesson.objects.exists()
 
 
 # --- retry, killed workers, one run per job -----------------------------------------------------------

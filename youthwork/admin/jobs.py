@@ -28,7 +28,7 @@ from youthwork.access import may_import
 from youthwork.admin.importing import ImportPagesAdmin
 from youthwork.downloads import attachment
 from youthwork.ledgers import all_sheets, get_sheet
-from youthwork.models import ImportRecord, ImportUpload, Job
+from youthwork.models import ImportRecord, ImportUndo, ImportUpload, Job
 
 try:  # django-tasks-db's own admin page of its queue is English and shows task arguments: ours show the jobs
     from django_tasks_db.models import DBTaskResult
@@ -38,11 +38,22 @@ except admin.sites.NotRegistered:
     pass
 
 
+def undo_of(upload: ImportUpload) -> ImportUndo | None:
+    """The 撤销 job of an import, if one was ever started."""
+    try:
+        return upload.undo_job
+    except ObjectDoesNotExist:
+        return None
+
+
 def status_label(upload: ImportUpload) -> str:
     """The state of an import as 导入记录 names it."""
     Status = Job.Status
     if upload.undone_at is not None:
         return "已撤销"
+    undo = undo_of(upload)
+    if undo is not None and undo.status in jobs.ACTIVE:
+        return "撤销排队中" if undo.status == Status.QUEUED else "撤销中"
     checking = upload.stage == ImportUpload.Stage.CHECK
     if upload.status in (Status.QUEUED, Status.RUNNING):
         return ("检查" if checking else "导入") + ("排队中" if upload.status == Status.QUEUED else "中")
@@ -77,15 +88,24 @@ def duration_text(job: Job) -> str:
 def progress_of(job: Job) -> dict:
     state = job.progress or {}
     done, total = state.get("done") or 0, state.get("total") or 0
+    if isinstance(job, ImportUpload):
+        label = status_label(job)
+    elif isinstance(job, ImportUndo):
+        running = {Job.Status.QUEUED: "撤销排队中", Job.Status.RUNNING: "撤销中"}
+        label = running.get(job.status, job.get_status_display())
+    else:
+        label = job.get_status_display()
+    unknown = jobs.progress_unknown(job)
     return {
         "status": job.status,
-        "label": status_label(job) if isinstance(job, ImportUpload) else job.get_status_display(),
+        "label": label,
+        "indeterminate": unknown is not None,
         "finished": job.finished,
         "sheet": state.get("sheet", ""),
         "phase": state.get("phase", ""),
         "done": done,
         "total": total,
-        "text": _progress_text(state),
+        "text": unknown or _progress_text(state),
     }
 
 
@@ -108,6 +128,7 @@ class _JobPages:
 
     def job_or_404(self, request, pk):
         jobs.mark_stale(self.model.objects.filter(pk=pk))
+        jobs.mark_stale(ImportUndo.objects.filter(upload_id=pk))
         try:
             return self.visible_jobs(request).get(pk=pk)
         except (ObjectDoesNotExist, ValueError) as exc:
@@ -138,7 +159,7 @@ class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
         uploads = access.scope(ImportRecord.objects.all(), request.user)
         # Only uploads that became jobs (django-import-export's own waiting uploads never ran one).
         uploads = uploads.filter(Q(attempts__gt=0) | Q(status__in=jobs.ACTIVE))
-        return uploads.select_related("user").defer("content", "errors")
+        return uploads.select_related("user", "undo_job").defer("content", "errors")
 
     @admin.display(description="导入人")
     def who(self, obj):
@@ -166,6 +187,7 @@ class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
 
     def changelist_view(self, request, extra_context=None):
         jobs.mark_stale(access.scope(ImportUpload.objects.all(), request.user))
+        jobs.mark_stale(ImportUndo.objects.filter(upload__in=access.scope(ImportUpload.objects.all(), request.user)))
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):
@@ -176,6 +198,7 @@ class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
             path("<int:pk>/confirm/", view(require_POST(self.confirm_view)), name="youthwork_importrecord_confirm"),
             path("<int:pk>/retry/", view(require_POST(self.retry_view)), name="youthwork_importrecord_retry"),
             path("<int:pk>/undo/", view(require_POST(self.undo_view)), name="youthwork_importrecord_undo"),
+            path("<int:pk>/undo/progress/", view(self.undo_progress_view), name="youthwork_importrecord_undo_progress"),
             path("<int:pk>/file/", view(self.file_view), name="youthwork_importrecord_file"),
             path("<int:pk>/errors/", view(self.errors_view), name="youthwork_importrecord_errors"),
             path("", view(self.changelist_view), name="youthwork_importrecord_changelist"),
@@ -200,6 +223,7 @@ class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
 
     def job_view(self, request, pk):
         upload = self.job_or_404(request, pk)
+        undo = undo_of(upload)
         result = upload.result or {}
         sheets_with_rows = [sheet for sheet in result.get("sheets", []) if sheet["rows"]]
         empty = [sheet["name"] for sheet in result.get("sheets", []) if not sheet["rows"]]
@@ -227,8 +251,11 @@ class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
             and upload.status == Job.Status.DONE
             and result.get("ok")
             and bool(result.get("sheets")),
+            "undo": undo,
+            "undo_progress": progress_of(undo) if undo is not None else None,
             "may_undo": upload.undone_at is None
             and import_runs.undo_refusal(upload) is None
+            and (undo is None or undo.status not in jobs.ACTIVE)
             and self.may_undo(request, upload),
             "duration": duration_text(upload),
         }
@@ -259,14 +286,25 @@ class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
         return HttpResponseRedirect(reverse("admin:youthwork_importrecord_job", args=[upload.pk]))
 
     def undo_view(self, request, pk):
+        """Start the 撤销 job (the job page then shows its progress); with a worker that ran it at once (the
+        tests' immediate backend), say how it ended."""
         upload = self.job_or_404(request, pk)
         if not self.may_undo(request, upload):
             raise PermissionDenied
-        if message := import_runs.undo(upload, request.user):
+        undo, message = import_runs.start_undo(upload, request.user)
+        if message:
             messages.error(request, message)
-        else:
+        elif undo.status == Job.Status.DONE:
             messages.success(request, f"已撤销“{upload}”的导入:导入新增的记录已删除,修改的记录已恢复")
+        elif undo.status == Job.Status.FAILED:
+            messages.error(request, undo.failure)
         return HttpResponseRedirect(reverse("admin:youthwork_importrecord_job", args=[upload.pk]))
+
+    def undo_progress_view(self, request, pk):
+        undo = undo_of(self.job_or_404(request, pk))
+        if undo is None:
+            raise Http404("这次导入没有撤销")
+        return JsonResponse(progress_of(undo))
 
     def file_view(self, request, pk):
         upload = self.job_or_404(request, pk)

@@ -13,9 +13,11 @@ Rules (shared/DATA_DICTIONARY.md, "Common rules for every sheet"):
 - a workbook is one transaction: any error anywhere and nothing is written; every error names
   `工作表 <sheet> 第<row>行 <column>: <reason>` with the Excel row number the user sees.
 
-Speed: units, venues, locks and the existing records of a sheet (by natural key) are loaded with one
-query each per sheet; rows are written with bulk_create / bulk_update in batches; no query per row
-(except for 组织单位 rows, which are few and need their tree path).
+Speed and memory: units, venues and locks are loaded with one query each per import; a sheet's rows are
+read, cleaned, checked and written one batch (BATCH_SIZE rows) at a time, each batch with one query for
+its stored records (by natural key) and bulk_create / bulk_update, then dropped, so memory follows a batch,
+not the sheet nor the ledger; no query per row (except for 组织单位 rows, which are few, are read whole since
+a parent may come after its children, and need their tree path).
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, OperationalError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from youthwork import actions
@@ -190,18 +193,35 @@ class _Row:
 
 
 class _Table:
-    """A sheet after header detection: the columns found and the cleaned data rows."""
+    """A sheet after header detection: the columns found, and its data rows cleaned one at a time.
+
+    The rows are not kept: `rows()` reads and cleans them as the import asks (a keyed sheet holds one
+    batch at a time), `raw_rows()` gives the uncleaned cells again (the lock's first pass over the units).
+    """
 
     def __init__(self, sheet: SheetSpec, header_row: int, columns: dict[int, object]):
         self.sheet = sheet
         self.header_row = header_row
         self.columns = columns  # cell index -> Column, in the sheet's column order
         self.readers: dict[str, object] = {}  # column name -> its reader (youthwork.importing.readers)
-        self.rows: list[_Row] = []
+        self.raw: RawSheet | None = None
+        self.height: int | None = None
+        self.cleaned = 0  # rows cleaned so far (the first PREVIEW_ROWS keep their cells for the preview)
+        self._clean: Callable | None = None
 
     @property
     def present(self) -> list[str]:
         return [column.name for column in self.columns.values()]
+
+    def raw_rows(self) -> Iterator[tuple[int, list]]:
+        """(Excel row number, cells) of every row below the header row, as read."""
+        for number, cells in enumerate(self.raw.rows, 1):
+            if number > self.header_row:
+                yield number, cells
+
+    def rows(self) -> Iterator[_Row]:
+        """The data rows, cleaned (blank and totals rows skipped)."""
+        return self._clean(self)
 
 
 class _Run:
@@ -254,17 +274,14 @@ class _Run:
                 self.lookups.venues.reload()
 
     def read(self, sheet: SheetSpec, raw: RawSheet, readers) -> _Table | None:
-        rows = iter(raw.rows)
-        offset = raw.first_column
-        problems = raw.problems
-        height = raw.height
+        """The sheet's header row and columns; its data rows are read later, as the import asks (_Table.rows)."""
+        if iter(raw.rows) is raw.rows:  # a one-shot iterator: the rows are read more than once
+            raw.rows = list(raw.rows)
         required = set(sheet.required_headers)
         by_header = {column.header: column for column in sheet.columns}
-        number = 0
         table = None
         had_content = False
-        for cells in rows:
-            number += 1
+        for number, cells in enumerate(raw.rows, 1):
             texts = [_header_text(value) for value in cells]
             if required <= set(texts):
                 table = self._header(sheet, number, texts, by_header)
@@ -278,11 +295,15 @@ class _Run:
         if not table.columns:
             return None
         table.readers = {column.name: readers[column.name] for column in table.columns.values()}
+        table.raw, table.height = raw, raw.height
+        table._clean = self._data_rows
+        return table
+
+    def _data_rows(self, table: _Table) -> Iterator[_Row]:
+        raw = table.raw
+        offset, problems = raw.first_column, raw.problems
         mapped = list(table.columns)
-        for cells in rows:
-            number += 1
-            if number % self.PROGRESS_EVERY == 0:
-                self.report("读取", number, height)
+        for number, cells in table.raw_rows():
             first = next((value for value in cells if not is_blank(value)), None)
             if isinstance(first, str) and re.sub(r"\s+", "", normalise(first)) in TOTALS_WORDS:
                 continue  # a totals row
@@ -291,8 +312,9 @@ class _Run:
                 problems and any((number, offset + index) in problems for index in mapped)
             ):
                 continue  # a blank row (a 序号 typed down an empty form counts as blank)
-            table.rows.append(self._clean_row(table, cells, number, offset, problems))
-        return table
+            row = self._clean_row(table, cells, number, offset, problems)
+            table.cleaned += 1
+            yield row
 
     def _header(self, sheet: SheetSpec, number: int, texts: list[str], by_header) -> _Table:
         found: dict[str, int] = {}
@@ -321,7 +343,7 @@ class _Run:
                 errors.append((column.header, problems[(number, offset + index)]))
                 shown.append("")
                 continue
-            if len(table.rows) < PREVIEW_ROWS:
+            if table.cleaned < PREVIEW_ROWS:
                 shown.append("" if is_blank(value) else _preview_text(value))
             if table.sheet.model is Unit and column.name == "parent":
                 values["parent"] = None if is_blank(value) else normalise(value)  # resolved row by row later
@@ -410,11 +432,11 @@ class _KeyedImport:
         self.present = table.present
         self.is_ledger = isinstance(self.sheet, Ledger)
         self.creates: list[models.Model] = []
-        self.updates: list[models.Model] = []
-        self.update_fields = [self.fields[name].attname for name in self.present]
-        if self.is_ledger:
-            self.update_fields += ["updated_by", "updated_at"]
+        self.updates: list[tuple[tuple[str, ...], models.Model]] = []  # (the columns that changed, the record)
+        self.stamp_fields = ["updated_by", "updated_at"] if self.is_ledger else []
         self.key_headers = "、".join(self.sheet.field(name).verbose_name for name in self.sheet.key)
+        self.done = 0  # rows imported so far
+        self.stored_any = True  # whether stored records may match (see lock())
 
     def header(self, name: str) -> str:
         return str(self.fields[name].verbose_name) if name in self.fields else HEADER_LABEL
@@ -428,53 +450,78 @@ class _KeyedImport:
                 parts.append(_key_part(_blank_value(self.sheet, self.sheet.column(name))))
         return tuple(parts)
 
-    def keys(self) -> list[tuple]:
-        return [self.key_of(row.values) for row in self.table.rows if not row.errors]
-
-    def existing_queryset(self, keys: list[tuple]) -> models.QuerySet:
-        """The stored records the sheet may name: one query over the sheet's units and dates."""
+    def stored_places(self, units: set[int], first: dt.date | None, last: dt.date | None) -> models.QuerySet:
+        """The stored records the sheet's rows may update: in the rows' units (when the key holds the unit)
+        and between their first and last date (when it holds the date)."""
         queryset = self.model._default_manager.all()
-        key = self.sheet.key
-        if "unit" in key:
-            position = key.index("unit")
-            queryset = queryset.filter(unit_id__in={k[position] for k in keys})
-        if "date" in key:
-            position = key.index("date")
-            dates = [k[position] for k in keys]
-            queryset = queryset.filter(date__gte=min(dates), date__lte=max(dates))
+        if "unit" in self.sheet.key:
+            queryset = queryset.filter(unit_id__in=units)
+        if "date" in self.sheet.key and first is not None:
+            queryset = queryset.filter(date__gte=first, date__lte=last)
         return queryset
 
-    def lock(self, keys: list[tuple]):
+    def lock(self):
         """Hold the units of the sheet's rows and of the stored records they may update, then check locks.
 
-        Another import or a 定稿 over the same units waits until this import's transaction ends, and
-        this one waits for theirs: the records are loaded after the wait, so an update made meanwhile
-        is compared with, never silently overwritten or reported 未变 against an old copy.
+        A first pass reads only the unit and date cells (each distinct cell is cleaned once: cheap) to know
+        which units to hold before anything is compared or written. Another import or a 定稿 over the same
+        units waits until this import's transaction ends, and this one waits for theirs: the records are
+        loaded after the wait, so an update made meanwhile is compared with, never silently overwritten or
+        reported 未变 against an old copy.
         """
         units = self.job.lookups.units
-        row_units = {row.values["unit"].pk for row in self.table.rows if isinstance(row.values.get("unit"), Unit)}
-        held = hold_places(row_units, self.existing_queryset(keys) if keys else None)
+        at = {column.name: index for index, column in self.table.columns.items()}
+        row_units: set[int] = set()
+        first = last = None
+        for _number, cells in self.table.raw_rows():
+            for name in ("unit", "date"):
+                index = at.get(name)
+                if index is None or index >= len(cells) or is_blank(cells[index]):
+                    continue
+                try:
+                    value = self.table.readers[name].clean(cells[index])
+                except ValueError:
+                    continue  # the row's error is reported by the import itself
+                if name == "unit":
+                    row_units.add(value.pk)
+                elif isinstance(value, dt.date):
+                    first = value if first is None or value < first else first
+                    last = value if last is None or value > last else last
+        stored = self.stored_places(row_units, first, last) if row_units or "unit" not in self.sheet.key else None
+        held = hold_places(row_units, stored)
+        # Held, these places get no record but ours until the import ends: if they hold none now (a first import
+        # of the period), no batch needs to look for stored records (a row repeating an earlier row's key is
+        # named by `seen`).
+        self.stored_any = stored is not None and stored.exists()
         for pk, unit in held.items():  # the directory was loaded before the wait: take the committed paths
             if pk in units.by_id:
                 units.by_id[pk].path = unit.path
         self.job.check_lock = lock_checker()
 
     def load_existing(self, keys: list[tuple]) -> dict[tuple, dict]:
-        """The stored records whose natural keys the sheet names, by key.
+        """The stored records whose natural keys one batch of rows names, by key.
 
-        The query reads the sheet's units and dates in chunks; only the records whose key the sheet names
-        are kept, so memory follows the sheet, not the ledger (a year of 200,000 records in the same units).
+        One query per batch: each key column among the batch's values (the natural key's unique index
+        serves it; a row-value IN over the whole key costs more to build and to plan); the few records it
+        returns beyond the batch's exact keys are dropped. Memory follows the batch, not the sheet nor the
+        ledger.
         """
-        if not keys:
+        if not keys or not self.stored_any:
             return {}
         wanted = set(keys)
-        queryset = self.existing_queryset(keys)
-        key = self.sheet.key
+        queryset = self.model._default_manager.all()
+        for position, name in enumerate(self.sheet.key):
+            column = self.fields[name].attname
+            values = {key[position] for key in wanted}
+            condition = Q(**{f"{column}__in": values - {None}})
+            if None in values:
+                condition |= Q(**{f"{column}__isnull": True})
+            queryset = queryset.filter(condition)
         names = list(self.fields)
         attnames = [self.fields[name].attname for name in names]
-        key_at = [names.index(name) for name in key]
+        key_at = [names.index(name) for name in self.sheet.key]
         existing = {}
-        for pk, *stored in queryset.values_list("pk", *attnames).iterator(chunk_size=5000):
+        for pk, *stored in queryset.values_list("pk", *attnames):  # a batch's worth: no server-side cursor
             found = tuple(stored[index] for index in key_at)
             if found not in wanted:
                 continue
@@ -484,22 +531,34 @@ class _KeyedImport:
         return existing
 
     def run(self):
-        keys = self.keys()
+        """Read, check and write the sheet one batch of rows at a time: nothing of a batch is kept after it,
+        except each row's natural key (a later row with the same key is named as a duplicate)."""
         if self.is_ledger:
-            self.lock(keys)
-        existing = self.load_existing(keys)
+            self.lock()
         seen: dict[tuple, int] = {}
-        total = len(self.table.rows)
-        self.job.report("检查" if self.job.dry_run else "写入", 0, total)
-        for done, row in enumerate(self.table.rows, 1):
-            if done % self.job.PROGRESS_EVERY == 0:
-                self.job.report("检查" if self.job.dry_run else "写入", done, total)
+        batch: list[_Row] = []
+        self.job.report(self.phase, 0, self.table.height)
+        for row in self.table.rows():
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                self.import_batch(batch, seen)
+                batch = []
+        self.import_batch(batch, seen)
+
+    @property
+    def phase(self) -> str:
+        return "检查" if self.job.dry_run else "写入"
+
+    def import_batch(self, batch: list[_Row], seen: dict[tuple, int]):
+        existing = self.load_existing([self.key_of(row.values) for row in batch if not row.errors])
+        for row in batch:
+            self.done += 1
+            if self.done % self.job.PROGRESS_EVERY == 0:
+                self.job.report(self.phase, row.number, self.table.height)
             self.job.current_row = row.number
             action = self.import_row(row, existing, seen)
             if len(self.result.preview) < PREVIEW_ROWS:
                 self.result.preview.append(PreviewRow(row.number, action, self.preview_values(row)))
-            if len(self.creates) >= BATCH_SIZE or len(self.updates) >= BATCH_SIZE:
-                self.flush()
         self.flush()
 
     def preview_values(self, row: _Row) -> list[str]:
@@ -541,7 +600,8 @@ class _KeyedImport:
         if stored is not None:
             if "unit" in self.fields and not units.can_edit(units.by_id[stored["unit"]]):
                 return self.fail(row, [(self.key_headers, "这条记录已由您管理范围以外的单位登记,不能修改")])
-            if all(_same(self.fields[name], stored[name], row.values[name]) for name in self.present):
+            changed = tuple(n for n in self.present if not _same(self.fields[n], stored[n], row.values[n]))
+            if not changed:
                 self.result.unchanged += 1
                 return "未变"
         instance = self.build(row.values, stored)
@@ -552,7 +612,7 @@ class _KeyedImport:
             self.creates.append(instance)
             self.result.created += 1
             return "新增"
-        self.updates.append(instance)
+        self.updates.append((changed, instance))
         self.result.updated += 1
         return "更新"
 
@@ -570,6 +630,7 @@ class _KeyedImport:
                 setattr(instance, model_field.attname, stored[name])
             instance.pk = stored["pk"]
             instance._state.adding = False
+            instance._stored_place = (self.job.lookups.units.by_id.get(stored.get("unit")), stored.get("date"))
         for name in self.present:
             if name in values:
                 setattr(instance, name, values[name])
@@ -620,9 +681,16 @@ class _KeyedImport:
             self.creates, self.updates = [], []
             return
         job = self.job
-        actions.write_batch(
-            self.model, self.creates, self.updates, self.update_fields, user=job.user, reason=job.reason, date=job.now
-        )
+        # Changed rows are written grouped by the columns that changed: an UPDATE sets only those (with
+        # bulk_update, each column set costs a CASE over the batch), while each history row records them all.
+        groups: dict[tuple[str, ...], list[models.Model]] = {}
+        for changed, instance in self.updates:
+            groups.setdefault(changed, []).append(instance)
+        creates = self.creates
+        for changed, updates in groups.items() or [((), [])]:
+            fields = [self.fields[name].attname for name in changed] + self.stamp_fields
+            actions.write_batch(self.model, creates, updates, fields, user=job.user, reason=job.reason, date=job.now)
+            creates = []
         self.creates, self.updates = [], []
 
 
@@ -644,11 +712,12 @@ class _UnitsImport:
         self.touched: dict[int, int] = {}  # unit pk -> row that set it
         self.actions: dict[int, str] = {}
         self.header = {column.name: column.header for column in self.sheet.columns}
+        self.rows = list(table.rows())  # a parent may come after its children: every row is needed at once
 
     def run(self):
         first_error = len(self.job.errors)
         pending = []
-        for row in self.table.rows:
+        for row in self.rows:
             if row.errors:
                 self.fail(row, row.errors)
             else:
@@ -672,7 +741,7 @@ class _UnitsImport:
             pending = [row for row, _exc in waiting]
         # Rows waiting for a parent were judged later: report in row order all the same.
         self.job.errors[first_error:] = sorted(self.job.errors[first_error:], key=lambda error: error.row)
-        for row in self.table.rows:
+        for row in self.rows:
             if len(self.result.preview) < PREVIEW_ROWS:
                 self.result.preview.append(PreviewRow(row.number, self.actions.get(row.number, "错误"), row.cells))
 

@@ -31,8 +31,12 @@ from youthwork.models import Unit
 class CellReader:
     """Cleans one column's cells (ValueError with the reason) and renders values for export.
 
-    Repeated cells (the same unit, choice or date on thousands of rows) are cleaned once.
+    Repeated cells (the same unit, choice or date on thousands of rows) are cleaned once. The memo holds
+    at most MEMO_SIZE cells and starts again when full: a column of distinct texts (a theme, a name) would
+    otherwise keep a copy of every cell of the sheet, while the repeated ones are soon cached again.
     """
+
+    MEMO_SIZE = 20_000
 
     def __init__(self, column: Column):
         self.column = column
@@ -58,8 +62,9 @@ class CellReader:
                 cached = (True, self.convert(value))
             except ValueError as exc:
                 cached = (False, exc)
-            if len(self._memo) < 100_000:
-                self._memo[key] = cached
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = cached
         ok, result = cached
         if not ok:
             raise result

@@ -24,12 +24,18 @@ def sees_everything(user) -> bool:
 
 
 def home_unit(user) -> Unit | None:
-    """The top of the user's scope: the root for city users, their own unit otherwise (None: nothing)."""
-    if sees_everything(user):
-        return Unit.objects.filter(parent__isnull=True).first()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return user.unit
+    """The top of the user's scope: the root for city users, their own unit otherwise (None: nothing).
+
+    Read once per user object (a request's user): a page asks several times."""
+    if "_home_unit" not in getattr(user, "__dict__", {}):
+        if sees_everything(user):
+            unit = user.unit if user.unit is not None and user.unit.parent_id is None else None
+            user._home_unit = unit or Unit.objects.filter(parent__isnull=True).first()
+        elif not getattr(user, "is_authenticated", False) or not user.is_active:
+            return None
+        else:
+            user._home_unit = user.unit
+    return user._home_unit
 
 
 def visible_units(user) -> models.QuerySet[Unit]:

@@ -7,9 +7,25 @@ a site not yet made, and they would be lost.
 """
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 from youthwork.areas import work_areas
+from youthwork.display import unit_choice
 from youthwork.ledgers import all_ledgers
+
+
+class UnitAwareAutocomplete(AutocompleteJsonView):
+    """The admin's search-as-you-type dropdowns: a unit reads as its parent › name(code), as in the plain dropdown."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.select_related("parent") if queryset.model._meta.label == "youthwork.Unit" else queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if obj._meta.label == "youthwork.Unit":
+            result["text"] = unit_choice(obj)
+        return result
 
 
 class YouthworkAdminSite(admin.AdminSite):
@@ -20,6 +36,9 @@ class YouthworkAdminSite(admin.AdminSite):
     # against the permissions) on every page, a quarter of a change list's time under load (bench/load.py). The index,
     # the breadcrumbs and the header's links lead to the same places.
     enable_nav_sidebar = False
+
+    def autocomplete_view(self, request):
+        return UnitAwareAutocomplete.as_view(admin_site=self)(request)
 
     def get_app_list(self, request, app_label=None):
         # The work areas first (as declared in INSTALLED_APPS), then reports and the organisation; within an

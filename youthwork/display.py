@@ -21,6 +21,13 @@ def format_amount(value) -> str:
     return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
+def unit_choice(unit) -> str:
+    """A unit where one is chosen from many (the admin's dropdowns and their search): its parent, its name and its
+    code, so that two schools of one name are told apart (甲街道团工委 › 甲区第一小学(A1S)). Reads unit.parent."""
+    name = f"{unit.name}({unit.code})"
+    return f"{unit.parent.name} › {name}" if unit.parent_id else name
+
+
 def format_value(column: Column, value) -> str:
     if value is None or value == "":
         return ""

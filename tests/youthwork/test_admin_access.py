@@ -78,9 +78,11 @@ def unit_options(html: str, field: str) -> set[str]:
 def test_unit_and_venue_choices_offer_only_the_subtree(cast, login):
     make_venue(cast.town_a, "甲区希望家园")
     make_venue(cast.district_b, "乙区青年之家")
-    html = login(cast.clerk_a).get("/admin/activities/themeday/add/").content.decode()
-    expected = {"团市委 › 甲区团委(A)", "甲区团委 › 甲街道团工委(A1)", "甲街道团工委 › 甲区第一小学(A1S)"}
-    assert unit_options(html, "unit") == expected
+    client = login(cast.clerk_a)
+    query = {"app_label": "activities", "model_name": "themeday", "field_name": "unit", "term": ""}
+    found = {result["text"] for result in client.get("/admin/autocomplete/", query).json()["results"]}
+    assert found == {"团市委 › 甲区团委(A)", "甲区团委 › 甲街道团工委(A1)", "甲街道团工委 › 甲区第一小学(A1S)"}
+    html = client.get("/admin/activities/themeday/add/").content.decode()
     assert unit_options(html, "venue") == {"甲区希望家园"}
 
 

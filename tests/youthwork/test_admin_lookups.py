@@ -155,9 +155,9 @@ def test_two_schools_of_one_name_are_told_apart_in_the_admins_filter_and_form(ca
     client = login(cast.superuser)
     page = client.get("/admin/activities/themeday/").content.decode()
     assert f"{cast.school_a.name}({cast.school_a.code})" in page and f"{twin.name}(B9S)" in page
-    form = client.get("/admin/activities/themeday/add/").content.decode()
-    assert f"{cast.town_a.name} › {cast.school_a.name}({cast.school_a.code})" in form
-    assert f"{cast.district_b.name} › {twin.name}(B9S)" in form
+    theirs = ThemeDay.objects.get(unit=twin)
+    form = client.get(f"/admin/activities/themeday/{theirs.pk}/change/").content.decode()
+    assert f"{cast.district_b.name} › {twin.name}(B9S)" in form  # the chosen unit, as the search shows it
 
 
 def test_the_admins_date_filter_offers_this_and_last_quarter_and_the_quarters_before(cast, login):
@@ -176,3 +176,14 @@ def test_the_admins_date_filter_offers_this_and_last_quarter_and_the_quarters_be
     assert [record.pk for record in listed] == [inside.pk]
     listed = client.get("/admin/activities/themeday/", dict(date_filter.links)["上季度"]).context["cl"].result_list
     assert [record.pk for record in listed] == [before.pk]
+
+
+def test_the_unit_dropdown_is_searched_within_the_users_units_and_names_parent_and_code(cast, login):
+    twin = make_unit(cast.school_a.name, cast.district_b, Unit.Type.SCHOOL, code="B9S")
+    query = {"app_label": "activities", "model_name": "themeday", "field_name": "unit", "term": "小学"}
+    found = login(cast.admin_a).get("/admin/autocomplete/", query).json()["results"]
+    assert found == [{"id": str(cast.school_a.pk), "text": "甲街道团工委 › 甲区第一小学(A1S)"}]  # not 乙区's twin
+    everyone = login(cast.superuser).get("/admin/autocomplete/", query).json()["results"]
+    assert {"id": str(twin.pk), "text": f"{cast.district_b.name} › {twin.name}(B9S)"} in everyone
+    form = login(cast.admin_a).get("/admin/activities/themeday/add/").content.decode()
+    assert 'class="admin-autocomplete' in form and 'data-field-name="unit"' in form

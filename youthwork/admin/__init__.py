@@ -27,6 +27,7 @@ from youthwork.admin.history import HistoryAdmin
 from youthwork.admin.importing import SheetImportExportMixin
 from youthwork.admin.jobs import ImportRecordAdmin  # noqa: F401 (registers 导入记录 and the import job pages)
 from youthwork.admin.lookups import GuardedChangeListAdmin
+from youthwork.display import unit_choice
 from youthwork.fields import MultiChoiceField
 from youthwork.ledgers import Ledger
 from youthwork.models import Unit, User, Venue
@@ -164,8 +165,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     """A unit in a form's dropdown: its parent, its name and its code (南湖区团委 › 中心小学(S0303))."""
 
     def label_from_instance(self, unit: Unit) -> str:
-        name = f"{unit.name}({unit.code})"
-        return f"{unit.parent.name} › {name}" if unit.parent_id else name
+        return unit_choice(unit)
 
 
 class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
@@ -179,6 +179,9 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
 
     list_per_page = 50
     show_full_result_count = False
+    # A city has hundreds of units: the 填报单位 dropdown is searched by name or code (UnitAdmin.search_fields),
+    # within the user's units (UnitAdmin is scoped), each shown as its parent › name(code) (youthwork.admin_site).
+    autocomplete_fields = ("unit",)
     show_facets = admin.ShowFacets.NEVER
     # The admin would give these CharFields its text input; the field's own form field takes a list.
     formfield_overrides = {MultiChoiceField: {"widget": forms.CheckboxSelectMultiple}}

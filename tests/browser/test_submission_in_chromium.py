@@ -6,7 +6,7 @@ from youthwork.models import Unit
 QUARTER = "2023Q2"
 
 
-def test_a_clerk_submits_the_quarter_and_the_city_approves_then_returns_it(browser):
+def test_a_clerk_submits_the_quarter_the_city_approves_then_returns_it_and_the_clerk_submits_again(browser):
     district = Unit.objects.get(code="D01")
     page = browser.login("staff")
     page.get_by_role("link", name="报送情况", exact=True).click()
@@ -31,3 +31,6 @@ def test_a_clerk_submits_the_quarter_and_the_city_approves_then_returns_it(brows
     page = browser.login("staff")
     browser.goto(f"/submissions/{district.pk}/{QUARTER}/")
     assert page.get_by_text("请补录六月的主题团日").first.is_visible()
+    page.get_by_role("button", name="报送", exact=True).click()
+    page.get_by_role("alert").filter(has_text="报送成功").wait_for()
+    assert Submission.objects.get(unit=district, period_code=QUARTER).state == Submission.State.SUBMITTED

@@ -24,6 +24,7 @@ from activities.models import Ceremony, CounsellorContest, OnlineLesson, ThemeDa
 from youthwork.metrics import (
     AreaMetrics,
     Figure,
+    FigureKind,
     FigureTable,
     Slice,
     Source,
@@ -63,31 +64,50 @@ CEREMONIES = Source("ceremony", exact=False)
 CONTESTS = Source("counsellorcontest", exact=False)
 
 FIGURES = (
-    Figure("lesson_participants_ytd", "网上团队课参学人次", "count", "", "今年以来", source=LESSON_PARTICIPANTS),
-    Figure("lesson_participants", "网上团队课参学人次", "count", compare=True, source=LESSON_PARTICIPANTS),
-    Figure("lesson_columns_ytd", "网上团队课栏目", "text", "", "今年以来", source=Source("onlinelesson", exact=False)),
-    Figure("league_days", "主题团日", "count", "场", compare=True, source=Source("themeday", where=LEAGUE_DAY)),
-    Figure("pioneer_days", "主题队日", "count", "场", compare=True, source=Source("themeday", where=PIONEER_DAY)),
-    Figure("theme_day_participants", "主题团队日参与人数", "count", source=Source("themeday", "participants")),
-    Figure("theme_day_occasions", "主题团队日节点", "text", source=THEME_DAYS),
-    Figure("league_day_themes", "主题团日主题", "text", source=Source("themeday", where=LEAGUE_DAY, exact=False)),
-    Figure("pioneer_day_themes", "主题队日主题", "text", source=Source("themeday", where=PIONEER_DAY, exact=False)),
-    Figure("schools", "学校", "count", "所", ""),
-    Figure("schools_with_ceremony_ytd", "开展入团入队仪式的学校", "count", "所", "今年以来", source=CEREMONIES),
-    Figure("ceremony_coverage_ytd", "仪式覆盖率", "rate", "", "今年以来"),
-    Figure("schools_without_ceremony_ytd", "未开展入团入队仪式的学校", "text", "", "今年以来"),
-    Figure("league_ceremonies_ytd", "入团仪式", "count", "场", "今年以来", source=LEAGUE_CEREMONIES),
-    Figure("pioneer_ceremonies_ytd", "入队仪式", "count", "场", "今年以来", source=PIONEER_CEREMONIES),
-    Figure("new_league_members_ytd", "新团员", "count", "人", "今年以来", source=NEW_LEAGUE_MEMBERS),
-    Figure("new_pioneers_ytd", "新队员", "count", "人", "今年以来", source=NEW_PIONEERS),
-    Figure("contests", "辅导员技能竞赛", "count", "场", compare=True, source=Source("counsellorcontest")),
-    Figure("contestants", "参赛人数", "count", source=Source("counsellorcontest", "contestants")),
-    Figure("counsellors", "参赛辅导员", "count", "人", source=CONTESTS),
-    Figure("cadres_trained", "参训团干部", "count", "人", source=CONTESTS),
-    Figure("contest_names", "竞赛名称", "text", source=CONTESTS),
-    Figure("contest_formats", "比赛形式", "text", source=CONTESTS),
-    Figure("contest_co_organisers", "联合主办单位", "text", source=CONTESTS),
-    Figure("named_contest_co_organisers", "首列竞赛的联合主办单位", "text", source=CONTESTS),
+    Figure(
+        "lesson_participants_ytd", "网上团队课参学人次", FigureKind.COUNT, "", "今年以来", source=LESSON_PARTICIPANTS
+    ),
+    Figure("lesson_participants", "网上团队课参学人次", FigureKind.COUNT, compare=True, source=LESSON_PARTICIPANTS),
+    Figure(
+        "lesson_columns_ytd",
+        "网上团队课栏目",
+        FigureKind.TEXT,
+        "",
+        "今年以来",
+        source=Source("onlinelesson", exact=False),
+    ),
+    Figure(
+        "league_days", "主题团日", FigureKind.COUNT, "场", compare=True, source=Source("themeday", where=LEAGUE_DAY)
+    ),
+    Figure(
+        "pioneer_days", "主题队日", FigureKind.COUNT, "场", compare=True, source=Source("themeday", where=PIONEER_DAY)
+    ),
+    Figure("theme_day_participants", "主题团队日参与人数", FigureKind.COUNT, source=Source("themeday", "participants")),
+    Figure("theme_day_occasions", "主题团队日节点", FigureKind.TEXT, source=THEME_DAYS),
+    Figure(
+        "league_day_themes", "主题团日主题", FigureKind.TEXT, source=Source("themeday", where=LEAGUE_DAY, exact=False)
+    ),
+    Figure(
+        "pioneer_day_themes", "主题队日主题", FigureKind.TEXT, source=Source("themeday", where=PIONEER_DAY, exact=False)
+    ),
+    Figure("schools", "学校", FigureKind.COUNT, "所", ""),
+    Figure(
+        "schools_with_ceremony_ytd", "开展入团入队仪式的学校", FigureKind.COUNT, "所", "今年以来", source=CEREMONIES
+    ),
+    Figure("ceremony_coverage_ytd", "仪式覆盖率", FigureKind.RATE, "", "今年以来"),
+    Figure("schools_without_ceremony_ytd", "未开展入团入队仪式的学校", FigureKind.TEXT, "", "今年以来"),
+    Figure("league_ceremonies_ytd", "入团仪式", FigureKind.COUNT, "场", "今年以来", source=LEAGUE_CEREMONIES),
+    Figure("pioneer_ceremonies_ytd", "入队仪式", FigureKind.COUNT, "场", "今年以来", source=PIONEER_CEREMONIES),
+    Figure("new_league_members_ytd", "新团员", FigureKind.COUNT, "人", "今年以来", source=NEW_LEAGUE_MEMBERS),
+    Figure("new_pioneers_ytd", "新队员", FigureKind.COUNT, "人", "今年以来", source=NEW_PIONEERS),
+    Figure("contests", "辅导员技能竞赛", FigureKind.COUNT, "场", compare=True, source=Source("counsellorcontest")),
+    Figure("contestants", "参赛人数", FigureKind.COUNT, source=Source("counsellorcontest", "contestants")),
+    Figure("counsellors", "参赛辅导员", FigureKind.COUNT, "人", source=CONTESTS),
+    Figure("cadres_trained", "参训团干部", FigureKind.COUNT, "人", source=CONTESTS),
+    Figure("contest_names", "竞赛名称", FigureKind.TEXT, source=CONTESTS),
+    Figure("contest_formats", "比赛形式", FigureKind.TEXT, source=CONTESTS),
+    Figure("contest_co_organisers", "联合主办单位", FigureKind.TEXT, source=CONTESTS),
+    Figure("named_contest_co_organisers", "首列竞赛的联合主办单位", FigureKind.TEXT, source=CONTESTS),
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
 # A 团干部 training recorded in the counsellors' ledger: its people are cadres, not 辅导员.

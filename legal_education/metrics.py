@@ -24,7 +24,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Min, Q, Sum
 
 from legal_education.models import JointDocument, LawEvent, PsychService, RightsPublicity, SafetyWork
-from youthwork.metrics import AreaMetrics, Figure, FigureTable, Slice, Source, aggregates
+from youthwork.metrics import AreaMetrics, Figure, FigureKind, FigureTable, Slice, Source, aggregates
 from youthwork.models import Unit
 from youthwork.periods import Period
 
@@ -63,49 +63,75 @@ SERVICES = Source("psychservice", exact=False)
 PUBLICITY = Source("rightspublicity", exact=False)
 
 FIGURES = (
-    Figure("law_documents", "法治教育联合发文", "count", "件", "今年以来", source=DOCUMENTS),
-    Figure("law_document_list", "法治教育联合发文", "documents", "", "今年以来", source=DOCUMENTS),
-    Figure("rights_documents", "权益保障联合发文", "count", "件", "今年以来", source=DOCUMENTS),
-    Figure("rights_document_list", "权益保障联合发文", "documents", "", "今年以来", source=DOCUMENTS),
-    Figure("guidance_document_list", "思想引领联合发文", "documents", "", "今年以来", source=GUIDANCE_DOCUMENTS),
-    Figure("care_document_list", "关心关爱联合发文", "documents", "", "今年以来", source=CARE_DOCUMENTS),
-    Figure("law_events", "法治宣教活动", "count", "场", compare=True, source=Source("lawevent")),
-    Figure("law_participants", "法治宣教参与人数", "count", source=Source("lawevent", "participants")),
-    Figure("law_schools", "开展法治宣教的学校", "count", "所", source=LAW_EVENTS),
-    Figure("law_school_names", "开展法治宣教的学校", "text", source=LAW_EVENTS),
-    Figure("law_forms", "法治宣教形式", "text", source=LAW_EVENTS),
-    Figure("law_partners", "法治宣教合作部门", "text", source=LAW_EVENTS),
+    Figure("law_documents", "法治教育联合发文", FigureKind.COUNT, "件", "今年以来", source=DOCUMENTS),
+    Figure("law_document_list", "法治教育联合发文", FigureKind.DOCUMENTS, "", "今年以来", source=DOCUMENTS),
+    Figure("rights_documents", "权益保障联合发文", FigureKind.COUNT, "件", "今年以来", source=DOCUMENTS),
+    Figure("rights_document_list", "权益保障联合发文", FigureKind.DOCUMENTS, "", "今年以来", source=DOCUMENTS),
     Figure(
-        "patrols", "防溺水巡查", "count", "次", compare=True, seasonal=True, source=safety(SafetyWork.WorkType.PATROL)
+        "guidance_document_list", "思想引领联合发文", FigureKind.DOCUMENTS, "", "今年以来", source=GUIDANCE_DOCUMENTS
     ),
-    Figure("cordons", "设置警戒线", "count", "处", source=safety(SafetyWork.WorkType.CORDON)),
-    Figure("signs", "设立警示牌", "count", "块", source=safety(SafetyWork.WorkType.SIGN)),
-    Figure("safety_sessions", "安全教育", "count", "场", source=safety(SafetyWork.WorkType.EDUCATION)),
-    Figure("safety_volunteers", "安全防护志愿者人次", "count", source=Source("safetywork", "volunteers")),
-    Figure("psych_services", "心理健康服务", "count", "场次", compare=True, source=Source("psychservice")),
-    Figure("psych_served", "心理健康服务人次", "count", compare=True, source=Source("psychservice", "served")),
-    Figure("psych_12355_services", "12355心理健康服务", "count", "场次", source=SERVICES),
-    Figure("psych_12355_served", "12355心理健康服务人次", "count", source=SERVICES),
-    Figure("psych_12355_providers", "12355服务机构", "text", source=SERVICES),
-    Figure("psych_12355_events", "12355心理讲座和团体辅导", "count", "场", source=SERVICES),
-    Figure("psych_12355_event_served", "12355心理讲座和团体辅导服务人次", "count", source=SERVICES),
-    Figure("psych_12355_units", "12355心理讲座和团体辅导所在单位", "text", source=SERVICES),
-    Figure("psych_12355_topics", "12355心理讲座和团体辅导主题", "text", source=SERVICES),
-    Figure("psych_12355_staff", "12355心理讲座和团体辅导主讲人员", "text", source=SERVICES),
-    Figure("psych_12355_one_to_one", "12355热线和个体咨询", "count", "次", source=SERVICES),
-    Figure("psych_12355_one_to_one_served", "12355热线和个体咨询服务人次", "count", source=SERVICES),
-    Figure("psych_other_services", "其他心理健康服务", "count", "场次", source=SERVICES),
-    Figure("psych_other_served", "其他心理健康服务人次", "count", source=SERVICES),
-    Figure("psych_other_types", "其他心理健康服务类型", "text", source=SERVICES),
-    Figure("posters", "张贴海报", "count", "张", compare=True, source=publicity(RightsPublicity.PublicityType.POSTER)),
+    Figure("care_document_list", "关心关爱联合发文", FigureKind.DOCUMENTS, "", "今年以来", source=CARE_DOCUMENTS),
+    Figure("law_events", "法治宣教活动", FigureKind.COUNT, "场", compare=True, source=Source("lawevent")),
+    Figure("law_participants", "法治宣教参与人数", FigureKind.COUNT, source=Source("lawevent", "participants")),
+    Figure("law_schools", "开展法治宣教的学校", FigureKind.COUNT, "所", source=LAW_EVENTS),
+    Figure("law_school_names", "开展法治宣教的学校", FigureKind.TEXT, source=LAW_EVENTS),
+    Figure("law_forms", "法治宣教形式", FigureKind.TEXT, source=LAW_EVENTS),
+    Figure("law_partners", "法治宣教合作部门", FigureKind.TEXT, source=LAW_EVENTS),
     Figure(
-        "online_posts", "线上推文", "count", "篇", compare=True, source=publicity(RightsPublicity.PublicityType.POST)
+        "patrols",
+        "防溺水巡查",
+        FigureKind.COUNT,
+        "次",
+        compare=True,
+        seasonal=True,
+        source=safety(SafetyWork.WorkType.PATROL),
     ),
-    Figure("observers", "招募志愿观察员", "count", "人", source=publicity(RightsPublicity.PublicityType.OBSERVER)),
-    Figure("other_publicity", "其他宣传", "count", "次", source=publicity(RightsPublicity.PublicityType.OTHER)),
-    Figure("publicity_reach", "宣传覆盖人次", "count", compare=True, source=Source("rightspublicity", "reach")),
-    Figure("publicity_themes", "宣传主题", "text", source=PUBLICITY),
-    Figure("publicity_channels", "宣传渠道", "text", source=PUBLICITY),
+    Figure("cordons", "设置警戒线", FigureKind.COUNT, "处", source=safety(SafetyWork.WorkType.CORDON)),
+    Figure("signs", "设立警示牌", FigureKind.COUNT, "块", source=safety(SafetyWork.WorkType.SIGN)),
+    Figure("safety_sessions", "安全教育", FigureKind.COUNT, "场", source=safety(SafetyWork.WorkType.EDUCATION)),
+    Figure("safety_volunteers", "安全防护志愿者人次", FigureKind.COUNT, source=Source("safetywork", "volunteers")),
+    Figure("psych_services", "心理健康服务", FigureKind.COUNT, "场次", compare=True, source=Source("psychservice")),
+    Figure("psych_served", "心理健康服务人次", FigureKind.COUNT, compare=True, source=Source("psychservice", "served")),
+    Figure("psych_12355_services", "12355心理健康服务", FigureKind.COUNT, "场次", source=SERVICES),
+    Figure("psych_12355_served", "12355心理健康服务人次", FigureKind.COUNT, source=SERVICES),
+    Figure("psych_12355_providers", "12355服务机构", FigureKind.TEXT, source=SERVICES),
+    Figure("psych_12355_events", "12355心理讲座和团体辅导", FigureKind.COUNT, "场", source=SERVICES),
+    Figure("psych_12355_event_served", "12355心理讲座和团体辅导服务人次", FigureKind.COUNT, source=SERVICES),
+    Figure("psych_12355_units", "12355心理讲座和团体辅导所在单位", FigureKind.TEXT, source=SERVICES),
+    Figure("psych_12355_topics", "12355心理讲座和团体辅导主题", FigureKind.TEXT, source=SERVICES),
+    Figure("psych_12355_staff", "12355心理讲座和团体辅导主讲人员", FigureKind.TEXT, source=SERVICES),
+    Figure("psych_12355_one_to_one", "12355热线和个体咨询", FigureKind.COUNT, "次", source=SERVICES),
+    Figure("psych_12355_one_to_one_served", "12355热线和个体咨询服务人次", FigureKind.COUNT, source=SERVICES),
+    Figure("psych_other_services", "其他心理健康服务", FigureKind.COUNT, "场次", source=SERVICES),
+    Figure("psych_other_served", "其他心理健康服务人次", FigureKind.COUNT, source=SERVICES),
+    Figure("psych_other_types", "其他心理健康服务类型", FigureKind.TEXT, source=SERVICES),
+    Figure(
+        "posters",
+        "张贴海报",
+        FigureKind.COUNT,
+        "张",
+        compare=True,
+        source=publicity(RightsPublicity.PublicityType.POSTER),
+    ),
+    Figure(
+        "online_posts",
+        "线上推文",
+        FigureKind.COUNT,
+        "篇",
+        compare=True,
+        source=publicity(RightsPublicity.PublicityType.POST),
+    ),
+    Figure(
+        "observers", "招募志愿观察员", FigureKind.COUNT, "人", source=publicity(RightsPublicity.PublicityType.OBSERVER)
+    ),
+    Figure(
+        "other_publicity", "其他宣传", FigureKind.COUNT, "次", source=publicity(RightsPublicity.PublicityType.OTHER)
+    ),
+    Figure(
+        "publicity_reach", "宣传覆盖人次", FigureKind.COUNT, compare=True, source=Source("rightspublicity", "reach")
+    ),
+    Figure("publicity_themes", "宣传主题", FigureKind.TEXT, source=PUBLICITY),
+    Figure("publicity_channels", "宣传渠道", FigureKind.TEXT, source=PUBLICITY),
 )
 QUERIES = 17  # queries compute() runs, whatever the data
 

@@ -155,7 +155,7 @@ def move(user, unit, period: Period, action: str, *, reason: str = "", no_record
 
 def _locking_ancestor(unit, period: Period) -> Submission | None:
     """The submission of an ancestor of the unit that holds the quarter's records locked (已报送 or 已通过)."""
-    above = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    above = unit.lineage[:-1]
     return (
         Submission.objects.filter(unit__in=above, period_start=period.start, state__in=Submission.LOCKING)
         .select_related("unit")

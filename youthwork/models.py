@@ -93,6 +93,11 @@ class Unit(models.Model):
         return len(self.path) // (PATH_STEP + 1)
 
     @property
+    def lineage(self) -> list[int]:
+        """The ids from the root down to this unit, read from its path (no query)."""
+        return [int(part) for part in self.path.split("/") if part]
+
+    @property
     def is_root(self) -> bool:
         return self.parent_id is None
 

@@ -113,7 +113,7 @@ def places_of(objects) -> tuple[set[int], set[int]]:
 
 def scope_key(unit) -> str:
     """The version of what the figures of `unit` and its descendants read (see the module's docstring)."""
-    ancestors = [int(part) for part in unit.path.split("/") if part]
+    ancestors = unit.lineage
     rows = list(
         _units()
         .filter(Q(path__startswith=unit.path) | Q(pk__in=ancestors))

@@ -121,8 +121,7 @@ def _write_unit_codes(worksheet, units) -> None:
         names[unit.pk] = unit.name
         set_cell(worksheet.cell(row, 1), unit.code)
         set_cell(worksheet.cell(row, 2), unit.name)
-        above = [int(part) for part in unit.path.strip("/").split("/")[:-1]]  # the path: ids from the root down
-        set_cell(worksheet.cell(row, 3), " › ".join(names[pk] for pk in above if pk in names))
+        set_cell(worksheet.cell(row, 3), " › ".join(names[pk] for pk in unit.lineage[:-1] if pk in names))
     worksheet.freeze_panes = "A2"
 
 

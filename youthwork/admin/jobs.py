@@ -118,15 +118,20 @@ def _progress_text(state: dict) -> str:
     return f"{where}{state.get('phase', '处理')} {count}"
 
 
-class _JobPages:
-    """Views shared by the job pages (progress JSON, retry)."""
-
-    job_task = None
+@admin.register(ImportRecord)
+class ImportRecordAdmin(ImportPagesAdmin):
+    list_display = ["created_at", "who", "file", "kind", "counts", "state", "took"]
+    list_display_links = None
+    list_per_page = 50
+    search_fields = ["file_name"]
 
     def visible_jobs(self, request):
-        raise NotImplementedError
+        if not may_import(request.user):
+            raise PermissionDenied
+        return access.scope(ImportUpload.objects.all(), request.user)
 
     def job_or_404(self, request, pk):
+        """The import (and its 撤销) the user may see, its state brought up to date; 404 otherwise."""
         jobs.mark_stale(self.model.objects.filter(pk=pk))
         jobs.mark_stale(ImportUndo.objects.filter(upload_id=pk))
         try:
@@ -141,19 +146,6 @@ class _JobPages:
         context.update(self.admin_site.each_context(request), opts=self.model._meta)
         request.current_app = self.admin_site.name
         return TemplateResponse(request, template, context)
-
-
-@admin.register(ImportRecord)
-class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
-    list_display = ["created_at", "who", "file", "kind", "counts", "state", "took"]
-    list_display_links = None
-    list_per_page = 50
-    search_fields = ["file_name"]
-
-    def visible_jobs(self, request):
-        if not may_import(request.user):
-            raise PermissionDenied
-        return access.scope(ImportUpload.objects.all(), request.user)
 
     def get_queryset(self, request):
         uploads = access.scope(ImportRecord.objects.all(), request.user)
@@ -186,8 +178,9 @@ class ImportRecordAdmin(_JobPages, ImportPagesAdmin):
         return duration_text(obj)
 
     def changelist_view(self, request, extra_context=None):
-        jobs.mark_stale(access.scope(ImportUpload.objects.all(), request.user))
-        jobs.mark_stale(ImportUndo.objects.filter(upload__in=access.scope(ImportUpload.objects.all(), request.user)))
+        uploads = access.scope(ImportUpload.objects.all(), request.user)
+        jobs.mark_stale(uploads)
+        jobs.mark_stale(ImportUndo.objects.filter(upload__in=uploads))
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):

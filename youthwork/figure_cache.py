@@ -8,7 +8,8 @@ transaction, so an entry is never read after the data it was computed from has c
 other scopes keep their keys. Old entries are never read again; they expire (DJANGO_CACHE_TIMEOUT).
 
 The key also carries a digest of the source files that compute the figures (youthwork/metrics.py, every
-work area's metrics module and the caller's modules), so an upgrade that changes them starts afresh.
+work area's metrics module and the caller's modules) and of the templates an entry is rendered with (an
+entry may be finished HTML: the dashboard's charts), so an upgrade that changes them starts afresh.
 
 A cache that fails (a server down, a missing table) is logged and skipped: the figures are computed as
 if nothing were cached, never an error page. Values must pickle (plain dicts, lists, numbers, dates).
@@ -29,6 +30,7 @@ from pathlib import Path
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
+from django.template.loader import get_template
 
 from youthwork.areas import work_areas
 from youthwork.versions import scope_key
@@ -39,14 +41,17 @@ PREFIX = "figures"
 
 
 @memoise
-def code_version(sources: tuple[str, ...] = ()) -> str:
-    """A digest of the source of the modules that compute the figures (read once per process)."""
+def code_version(sources: tuple[str, ...] = (), templates: tuple[str, ...] = ()) -> str:
+    """A digest of the source of the modules that compute the figures and of the templates that render
+    them (read once per process)."""
     names = {"youthwork.metrics", "youthwork.figure_cache", *(area.metrics.__name__ for area in work_areas())}
     digest = hashlib.sha256()
     for name in sorted(names | set(sources)):
         path = getattr(import_module(name), "__file__", None)
         if path:
             digest.update(Path(path).read_bytes())
+    for name in templates:
+        digest.update(get_template(name).template.source.encode())
     return digest.hexdigest()[:12]
 
 
@@ -72,11 +77,16 @@ def _short(name: str, limit: int = 64) -> str:
     return name if len(name) <= limit else hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
-def cached(unit, entries: dict[str, Callable[[], object]], sources: Iterable[str] = ()) -> dict[str, object]:
+def cached(
+    unit, entries: dict[str, Callable[[], object]], sources: Iterable[str] = (), templates: Iterable[str] = ()
+) -> dict[str, object]:
     """{name: value} for every entry of the scope of `unit`: from the cache if computed since the scope's
-    last change, else computed now (and stored). One read of the cache for all entries."""
+    last change, else computed now (and stored). One read of the cache for all entries.
+
+    `sources` (module names) and `templates` (template names, each with the templates it includes) are
+    what the entries are computed and rendered with: a change to them is a new key."""
     version = scope_key(unit)
-    code = code_version(tuple(sorted(sources)))
+    code = code_version(tuple(sorted(sources)), tuple(sorted(templates)))
     keys = {name: f"{PREFIX}:{code}:{_short(name)}:{version}" for name in entries}
     found = _quietly(lambda cache: cache.get_many(list(keys.values())), {})
     values, computed = {}, {}

@@ -18,6 +18,7 @@ from reports.models import WorkReport
 from tests.factories import make_record, make_venue, theme_day_form
 from tests.importing.workbooks import header, run_import, save, xlsx
 from tests.portal.test_dashboard import figure
+from youthwork import figure_cache
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, Venue
 from youthwork.periods import Period
@@ -222,3 +223,28 @@ def test_a_failing_cache_only_costs_the_computing(login, cast, settings, backend
 
 def test_the_cache_table_exists_after_migrate(db, settings):
     assert settings.CACHES["default"]["LOCATION"] in connection.introspection.table_names()
+
+
+# --- the charts, cached as drawn ----------------------------------------------------------------------
+
+
+def test_the_charts_are_drawn_anew_after_a_write(warm, cast):
+    make_record(ThemeDay, cast.school_a, dt.date(2023, 5, 4))
+    assert "<title>5月 思想引领:1</title>" in warm.get(Q2).content.decode()
+    warm.post("/ledgers/themeday/new/", theme_day_form(cast.school_a))
+    page = warm.get(Q2).content.decode()
+    assert "<title>5月 思想引领:2</title>" in page and "<title>5月 思想引领:1</title>" not in page
+
+
+def test_an_upgrade_that_changes_the_chart_template_draws_the_charts_afresh(login, cast, settings, tmp_path):
+    make_record(ThemeDay, cast.school_a, dt.date(2023, 5, 4))
+    client = login(cast.admin_a)
+    assert "upgraded-chart" not in client.get(Q2).content.decode()  # drawn and cached
+    (tmp_path / "portal").mkdir()
+    (tmp_path / "portal" / "_chart.html").write_text('<figure class="upgraded-chart">{{ chart.title }}</figure>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    figure_cache.code_version.cache_clear()  # a new process after the upgrade
+    try:
+        assert client.get(Q2).content.decode().count('<figure class="upgraded-chart">') >= 4
+    finally:
+        figure_cache.code_version.cache_clear()

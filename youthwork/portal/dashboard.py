@@ -25,17 +25,20 @@ from django.db import connection
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from submissions.overview import dashboard_context as submissions_context
 from youthwork import access, figure_cache, formatting
 from youthwork import metrics as common_metrics
+from youthwork.addresses import address
 from youthwork.areas import WorkAreaConfig, work_areas
 from youthwork.ledgers import ColumnKind, Ledger, all_ledgers
 from youthwork.metrics import Figure, FigureKind, quarters_in_span, record_span
 from youthwork.periods import Period, PeriodError, offered_periods
+from youthwork.portal import charts as charts_module
 from youthwork.portal.charts import Series, bar_chart, column_chart
 from youthwork.portal.links import FigureLink, figure_link
 
@@ -212,16 +215,24 @@ def _month_label(month: str) -> str:
     return f"{int(month[5:])}月"
 
 
-def charts(period: Period, summaries: list[AreaSummary], figures: dict) -> dict:
-    """The dashboard's charts: 今年以来 month by month (the quarter highlighted), and the quarter by area and unit."""
-    rows_now = figures["rows_now"]
-    monthly = {s.name: figures["areas"][s.area.label]["monthly"] for s in summaries}
-    months = [row["month"] for row in next(iter(monthly.values()), [])]
+def charts(period: Period, figures: dict) -> dict:
+    """The dashboard's charts: 今年以来 month by month (the quarter highlighted), and the quarter by area and unit.
+
+    They are drawn from the scope's figures alone (nothing of the user's), so they are cached with them.
+    """
+    areas, rows_now = work_areas(), figures["rows_now"]
+    names = [area.title for area in areas]
+    monthly = [figures["areas"][area.label]["monthly"] for area in areas]
+    months = [row["month"] for row in next(iter(monthly), [])]
     labels = [_month_label(month) for month in months]
     quarter = [i for i, month in enumerate(months) if dt.date.fromisoformat(f"{month}-01") in period]
-    records = [Series(s.name, [row["records"] for row in monthly[s.name]], s.color) for s in summaries]
-    people = [Series(s.name, [row["people"] for row in monthly[s.name]], s.color) for s in summaries]
-    amounts = next((s.area for s in summaries if s.area.amount_chart), None)
+    records = [
+        Series(a.title, [row["records"] for row in rows], a.colour) for a, rows in zip(areas, monthly, strict=True)
+    ]
+    people = [
+        Series(a.title, [row["people"] for row in rows], a.colour) for a, rows in zip(areas, monthly, strict=True)
+    ]
+    amounts = next((area for area in areas if area.amount_chart), None)
     year = f"{period.end.year}年"
     this = period_words(period)["this"]
     units = [row["name"] for row in rows_now]
@@ -233,19 +244,35 @@ def charts(period: Period, summaries: list[AreaSummary], figures: dict) -> dict:
         else None,
         "areas": bar_chart(
             f"{this}各工作领域活动(条)",
-            [s.name for s in summaries],
-            [Series("台账记录", [s.records for s in summaries], "#6c757d")],
+            names,
+            [Series("台账记录", [sum(row["areas"].get(name, 0) for row in rows_now) for name in names], "#6c757d")],
             formatting.count,
         ),
         "units": bar_chart(
             f"{this}各下级单位活动(条)",
             units,
-            [Series(s.name, [row["areas"].get(s.name, 0) for row in rows_now], s.color) for s in summaries],
+            [Series(a.title, [row["areas"].get(a.title, 0) for row in rows_now], a.colour) for a in areas],
             formatting.count,
         )
         if units
         else None,
     }
+
+
+CHARTS_TEMPLATE = "portal/_charts.html"
+# What the charts are rendered with: a change to any of them renders the cached charts afresh (figure_cache).
+CHARTS_TEMPLATES = (CHARTS_TEMPLATE, "portal/_chart.html")
+
+
+def dashboard_entry(period: Period, unit) -> dict:
+    """What is cached of a quarter's dashboard: its figures, and its charts as finished HTML.
+
+    The charts are hundreds of SVG shapes; drawing them is most of the page's work, and they change only
+    when the figures do, so they are drawn once per data version, not once per look.
+    """
+    figures = dashboard_figures(period, unit)
+    html = render_to_string(CHARTS_TEMPLATE, {"charts": charts(period, figures)})
+    return {"figures": figures, "charts": str(html)}
 
 
 def amount_chart(area: WorkAreaConfig, amounts: list[dict], year: str, labels: list[str], quarter: list[int]):
@@ -302,7 +329,7 @@ def latest_records(rows: list[tuple], ledgers: list[Ledger]) -> list[dict]:
             "created_at": created_at,
             "unit": unit_name,
             "summary": summary or "",
-            "url": reverse("portal:ledger_detail", args=[slug, pk]),
+            "url": address("portal:ledger_detail", slug, pk),
         }
         for slug, pk, date, created_at, unit_name, summary in rows
     ]
@@ -319,7 +346,7 @@ def report_button(user, unit, period: Period) -> dict:
     today = timezone.localdate()
     quarter = period if period.is_finished(today) else Period.last_finished_quarter(today)
     query = urlencode({"period": quarter.code, "unit": unit.pk})
-    return {"report_period": quarter, "report_url": f"{reverse('reports:draft')}?{query}"}
+    return {"report_period": quarter, "report_url": f"{address('reports:draft')}?{query}"}
 
 
 # ---------------------------------------------------------------------------------------------- view
@@ -336,10 +363,10 @@ def scope_data(user, unit, period: Period, ledgers: list[Ledger]) -> dict:
         f"latest:{','.join(ledger.slug for ledger in ledgers)}": lambda: latest_rows(unit_ids(), ledgers),
     }
     if unit is not None:
-        entries[f"dashboard:{period.code}"] = lambda: dashboard_figures(period, unit)
+        entries[f"dashboard:{period.code}"] = lambda: dashboard_entry(period, unit)
     if unit is None:  # no unit to key the scope by (an account without a unit, a database without units)
         return {name.split(":")[0]: compute() for name, compute in entries.items()}
-    found = figure_cache.cached(unit, entries, sources=(__name__,))
+    found = figure_cache.cached(unit, entries, sources=(__name__, charts_module.__name__), templates=CHARTS_TEMPLATES)
     return {name.split(":")[0]: value for name, value in found.items()}
 
 
@@ -366,12 +393,13 @@ def dashboard(request):
         **submissions_context(user, period),  # the 报送情况 box and the user's reminders
     }
     if unit is not None:
-        figures = data["dashboard"]
+        figures = data["dashboard"]["figures"]
         summaries = area_summaries(figures, user, period, unit)
         context.update(
             {
                 "areas": summaries,
-                "charts": charts(period, summaries, figures),
+                # Rendered by CHARTS_TEMPLATE, which escapes what it writes; cached as a plain string.
+                "charts_html": mark_safe(data["dashboard"]["charts"]),
                 "no_records": not any(s.records for s in summaries),
                 "quarter_filter": f"date_from={period.start:%Y-%m-%d}&date_to={period.end:%Y-%m-%d}",
             }

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.http import urlencode
 
+from youthwork.addresses import address
 from youthwork.ledgers import get_ledger
 from youthwork.metrics import Figure
 from youthwork.periods import Period
@@ -47,5 +47,5 @@ def figure_link(figure: Figure, period: Period, unit, user) -> FigureLink | None
     query = source.list_filters(figure.dates(period), unit)
     if source.exact and source.column:
         query[TOTAL_PARAMETER] = source.column
-    url = f"{reverse('portal:ledger_list', args=[ledger.slug])}?{urlencode(query)}"
+    url = f"{address('portal:ledger_list', ledger.slug)}?{urlencode(query)}"
     return FigureLink(url=url, exact=source.exact, column=source.column)

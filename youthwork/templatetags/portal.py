@@ -1,9 +1,10 @@
 """Template tags of the portal: the navigation by work area."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from youthwork.access import may_import
+from youthwork.addresses import address
 from youthwork.ledgers import areas
 
 register = template.Library()
@@ -24,7 +25,7 @@ def portal_nav(context):
     menu = []
     for area, ledgers in areas():
         items = [
-            {"ledger": ledger, "url": reverse("portal:ledger_list", args=[ledger.slug])}
+            {"ledger": ledger, "url": address("portal:ledger_list", ledger.slug)}
             for ledger in ledgers
             if user.has_perm(ledger.perm("view"))
         ]
@@ -37,7 +38,7 @@ def portal_nav(context):
     pages = []
     for url_name, permission, label in PAGES:
         try:
-            url = reverse(url_name)
+            url = address(url_name)
         except NoReverseMatch:
             continue
         if user.has_perm(permission):
@@ -45,7 +46,14 @@ def portal_nav(context):
     return {
         "menu": menu,
         "pages": pages,
-        "dashboard_active": path == reverse("portal:dashboard"),
+        "dashboard_active": path == address("portal:dashboard"),
         # 管理员 import the units' workbooks in the admin; the portal shows them the way there.
-        "import_url": reverse("admin:youthwork_importupload_changelist") if may_import(user) else None,
+        "import_url": address("admin:youthwork_importupload_changelist") if may_import(user) else None,
     }
+
+
+@register.simple_tag(name="address")
+def address_tag(viewname, *args):
+    """{% address 'portal:ledger_list' ledger.slug %}: Django's {% url %} for addresses a page repeats
+    (youthwork.addresses keeps each answer for the process)."""
+    return address(viewname, *args)

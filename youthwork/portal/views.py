@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -89,6 +89,15 @@ def _list_url(ledger: Ledger) -> str:
     return reverse("portal:ledger_list", args=[ledger.slug])
 
 
+def _detail_urls(request, ledger: Ledger):
+    """pk -> the record's detail page with `next` back to this very list: the URL reversed once per page,
+    not once per row (what the template's {% url %} and request.get_full_path|urlencode did for each row)."""
+    sentinel = "2147483647"
+    head, _, tail = reverse("portal:ledger_detail", args=[ledger.slug, int(sentinel)]).rpartition(sentinel)
+    back = quote(request.get_full_path(), safe="/")  # the template's urlencode filter
+    return lambda pk: f"{head}{pk}{tail}?next={back}"
+
+
 def _search_labels(ledger: Ledger, fields: list[str]) -> list[str]:
     return ["单位名称", *(ledger.column(n).header for n in fields if n in ledger.field_names and n != "note")]
 
@@ -128,9 +137,10 @@ def ledger_list(request, slug):
 
     columns = [c for c in ledger.columns if c.name != "note"]
     check = lock_checker()
+    detail_url = _detail_urls(request, ledger)
     rows = [
         {
-            "record": record,
+            "url": detail_url(record.pk),
             "cells": cells(record, columns, masked=masked),
             "locked": check(record.unit, record.date),  # the lock's reason, shown on the badge
         }

@@ -1,8 +1,10 @@
 """Template tags of the portal: the navigation by work area, a ledger list's row cells."""
 
+import functools
+
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from youthwork.access import may_import
@@ -53,15 +55,16 @@ def portal_nav(context):
     }
 
 
-NUMERIC_CLASS = mark_safe(' class="num"')
+@functools.cache
+def _cell_start(header: str, numeric: bool) -> str:
+    """A list cell's opening tag: one per column of the registry, written once per process."""
+    return format_html('<td data-label="{}"{}>', header, mark_safe(' class="num"') if numeric else "")
 
 
 @register.filter
 def row_cells(cells) -> str:
     """A list row's cells (youthwork.display.Cell) as its <td>s, in one call: a template node per cell
     took most of a list page's rendering (30 rows of 8 cells). Headers and texts are escaped."""
-    return format_html_join(
-        "",
-        '<td data-label="{}"{}>{}</td>',
-        ((cell.column.header, NUMERIC_CLASS if cell.numeric else "", cell.text) for cell in cells),
+    return mark_safe(
+        "".join(f"{_cell_start(cell.column.header, cell.numeric)}{escape(cell.text)}</td>" for cell in cells)
     )

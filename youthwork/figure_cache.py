@@ -10,6 +10,10 @@ other scopes keep their keys. Old entries are never read again; they expire (DJA
 The key also carries a digest of the source files that compute the figures (youthwork/metrics.py, every
 work area's metrics module and the caller's modules), so an upgrade that changes them starts afresh.
 
+`cached_as(version, entries)` does the same under a version the caller has read itself: a ledger list's
+totals are keyed by the digest of the units the list already read for its unit filter
+(youthwork.versions.units_key), which costs no query of its own.
+
 A cache that fails (a server down, a missing table) is logged and skipped: the figures are computed as
 if nothing were cached, never an error page. Values must pickle (plain dicts, lists, numbers, dates).
 
@@ -75,7 +79,12 @@ def _short(name: str, limit: int = 64) -> str:
 def cached(unit, entries: dict[str, Callable[[], object]], sources: Iterable[str] = ()) -> dict[str, object]:
     """{name: value} for every entry of the scope of `unit`: from the cache if computed since the scope's
     last change, else computed now (and stored). One read of the cache for all entries."""
-    version = scope_key(unit)
+    return cached_as(scope_key(unit), entries, sources)
+
+
+def cached_as(version: str, entries: dict[str, Callable[[], object]], sources: Iterable[str] = ()) -> dict[str, object]:
+    """`cached` under `version`, a data version read by the caller (youthwork.versions) before anything is
+    computed: the figures read after it are at least as new as it says."""
     code = code_version(tuple(sorted(sources)))
     keys = {name: f"{PREFIX}:{code}:{_short(name)}:{version}" for name in entries}
     found = _quietly(lambda cache: cache.get_many(list(keys.values())), {})

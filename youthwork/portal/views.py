@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
 from urllib.parse import quote, urlencode
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from youthwork import access, actions, history, privacy, search
+from youthwork import access, actions, figure_cache, history, privacy, search, versions
 from youthwork.display import cells, format_amount, format_count
 from youthwork.importing.cells import parse_typed_date
 from youthwork.ledgers import ColumnKind, Ledger, get_ledger
@@ -98,6 +99,41 @@ def _detail_urls(request, ledger: Ledger):
     return lambda pk: f"{head}{pk}{tail}?next={back}"
 
 
+def _totals(ledger: Ledger, queryset, form: FilterForm, search_fields: list[str]) -> dict:
+    """The row count (`_count`) and the column totals of every filtered row, not just the page: one
+    aggregate query, or a read of the cache when the same list was totalled since its units last changed.
+
+    The entry is keyed by what decides the rows: the ledger, the filters as read (unit, dates, choices,
+    search words) and the columns searched (privacy: users who may not read names of minors search
+    fewer), under the digest of the user's visible units (youthwork.versions.units_key), which the form
+    read first, before the filters were read and the search looked up unit names: every write to a record
+    of those units, or to the units, since then gives a new key.
+    """
+
+    def aggregate():
+        return queryset.aggregate(_count=Count("pk"), **{name: Sum(name) for name in ledger.sum_fields})
+
+    if not form.is_bound:
+        filters = None
+    elif form.is_valid():
+        data = form.cleaned_data
+        filters = (
+            data["unit"].pk if data["unit"] else None,
+            data["date_from"],
+            data["date_to"],
+            [(name, data.get(name) or "") for name in form.choice_names],
+            data["q"].split(),
+        )
+    else:
+        return aggregate()  # no rows (and no query)
+    units = form.units
+    if not units:
+        return aggregate()
+    what = repr((filters, search_fields, ledger.sum_fields)).encode()
+    name = f"list:{ledger.slug}:{hashlib.sha256(what).hexdigest()[:32]}"
+    return dict(figure_cache.cached_as(versions.units_key(units), {name: aggregate}, sources=(__name__,))[name])
+
+
 def _search_labels(ledger: Ledger, fields: list[str]) -> list[str]:
     return ["单位名称", *(ledger.column(n).header for n in fields if n in ledger.field_names and n != "note")]
 
@@ -129,8 +165,7 @@ def ledger_list(request, slug):
     elif form.is_bound:
         queryset = queryset.none()
 
-    # Totals of every filtered row (not just this page) and the row count, in one aggregate query.
-    totals = queryset.aggregate(_count=Count("pk"), **{name: Sum(name) for name in ledger.sum_fields})
+    totals = _totals(ledger, queryset, form, search_fields)
     paginator = Paginator(queryset, PAGE_SIZE)
     paginator.count = totals.pop("_count")
     page = paginator.get_page(request.GET.get("page"))

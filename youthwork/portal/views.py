@@ -107,27 +107,30 @@ def _totals(ledger: Ledger, queryset, form: FilterForm, search_fields: list[str]
     search words) and the columns searched (privacy: users who may not read names of minors search
     fewer), under the digest of the user's visible units (youthwork.versions.units_key), which the form
     read first, before the filters were read and the search looked up unit names: every write to a record
-    of those units, or to the units, since then gives a new key.
+    of those units, or to the units, since then gives a new key. A search across another table than the
+    units (a venue's name, should a ledger search one) reads rows those versions do not cover: not cached.
     """
 
     def aggregate():
         return queryset.aggregate(_count=Count("pk"), **{name: Sum(name) for name in ledger.sum_fields})
 
     if not form.is_bound:
-        filters = None
+        filters, words = None, []
     elif form.is_valid():
         data = form.cleaned_data
+        words = data["q"].split()
         filters = (
             data["unit"].pk if data["unit"] else None,
             data["date_from"],
             data["date_to"],
             [(name, data.get(name) or "") for name in form.choice_names],
-            data["q"].split(),
+            words,
         )
     else:
         return aggregate()  # no rows (and no query)
+    searched_elsewhere = words and any("__" in name and not name.startswith("unit__") for name in search_fields)
     units = form.units
-    if not units:
+    if not units or searched_elsewhere:
         return aggregate()
     what = repr((filters, search_fields, ledger.sum_fields)).encode()
     name = f"list:{ledger.slug}:{hashlib.sha256(what).hexdigest()[:32]}"

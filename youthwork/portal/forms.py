@@ -6,8 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from youthwork import access, actions
 from youthwork.fields import EARLIEST_DATE
@@ -18,65 +16,7 @@ from youthwork.models import Unit, Venue
 DATE_FORMAT = "%Y-%m-%d"
 
 
-def _attributes(attrs: dict) -> str:
-    """A widget's attributes as Django's django/forms/widgets/attrs.html writes them, in their order."""
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class QuickInput:
-    """An input written in Python, in the markup of Django's django/forms/widgets/input.html.
-
-    The list's filter form renders on every list page and search (issue 9): the template engine, with its
-    include of attrs.html per widget and per option, took a fifth of a list page's time.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            shown,
-            mark_safe(_attributes(widget["attrs"])),
-        )
-
-
-class QuickTextInput(QuickInput, forms.TextInput):
-    pass
-
-
-class QuickSelect(forms.Select):
-    """A select written in Python, in the markup of Django's select.html and select_option.html (see
-    QuickInput): the unit filter lists every unit of the user's scope. Groups of options go to the template."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group_name for group_name, _options, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        options = "".join(
-            format_html(
-                '\n  <option value="{}"{}>{}</option>\n',  # select_option.html's own line end
-                str(option["value"]),
-                mark_safe(_attributes(option["attrs"])),
-                option["label"],
-            )
-            for _group_name, group, _index in widget["optgroups"]
-            for option in group
-        )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            mark_safe(_attributes(widget["attrs"])),
-            mark_safe(options),
-        )
-
-
-class DateInput(QuickInput, forms.DateInput):
+class DateInput(forms.DateInput):
     """The browser's date picker (type=date sends 2023-05-04)."""
 
     input_type = "date"
@@ -262,10 +202,8 @@ def record_form_class(ledger: Ledger, *, hide: tuple[str, ...] = ()) -> type[Led
 class FilterForm(forms.Form):
     """The list's filters: unit (with its descendants), date range, the ledger's choice columns, text search."""
 
-    q = forms.CharField(label="搜索", required=False, max_length=100, widget=QuickTextInput)
-    unit = ReadUnitChoiceField(
-        label="单位(含下级)", queryset=Unit.objects.none(), required=False, empty_label="全部", widget=QuickSelect
-    )
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+    unit = ReadUnitChoiceField(label="单位(含下级)", queryset=Unit.objects.none(), required=False, empty_label="全部")
     date_from = forms.DateField(label="开始日期", required=False, widget=DateInput())
     date_to = forms.DateField(label="结束日期", required=False, widget=DateInput())
 
@@ -286,7 +224,6 @@ class FilterForm(forms.Form):
                     label=column.header,
                     required=False,
                     choices=[("", "全部"), *((choice, choice) for choice in column.choices)],
-                    widget=QuickSelect,
                 )
                 self.fields[column.name].error_messages["invalid_choice"] = f"{column.header}没有“%(value)s”这一项"
 

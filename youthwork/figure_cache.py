@@ -11,6 +11,10 @@ The key also carries a digest of the source files that compute the figures (yout
 work area's metrics module and the caller's modules) and of the templates an entry is rendered with (an
 entry may be finished HTML: the dashboard's charts), so an upgrade that changes them starts afresh.
 
+`cached_as(version, entries)` does the same under a version the caller has read itself: a ledger list's
+totals are keyed by the digest of the units the list already read for its unit filter
+(youthwork.versions.units_key), which costs no query of its own.
+
 A cache that fails (a server down, a missing table) is logged and skipped: the figures are computed as
 if nothing were cached, never an error page. Values must pickle (plain dicts, lists, numbers, dates).
 
@@ -85,7 +89,14 @@ def cached(
 
     `sources` (module names) and `templates` (template names, each with the templates it includes) are
     what the entries are computed and rendered with: a change to them is a new key."""
-    version = scope_key(unit)
+    return cached_as(scope_key(unit), entries, sources, templates)
+
+
+def cached_as(
+    version: str, entries: dict[str, Callable[[], object]], sources: Iterable[str] = (), templates: Iterable[str] = ()
+) -> dict[str, object]:
+    """`cached` under `version`, a data version read by the caller (youthwork.versions) before anything is
+    computed: the figures read after it are at least as new as it says."""
     code = code_version(tuple(sorted(sources)), tuple(sorted(templates)))
     keys = {name: f"{PREFIX}:{code}:{_short(name)}:{version}" for name in entries}
     found = _quietly(lambda cache: cache.get_many(list(keys.values())), {})

@@ -6,6 +6,7 @@ elsewhere leaves a scope's cached figures alone; a cache that fails only costs t
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache.backends.base import BaseCache
@@ -13,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from activities.models import ThemeDay
+from assistance.models import StudentAid
 from reports.figures import collect
 from reports.models import WorkReport
 from tests.factories import make_record, make_venue, theme_day_form
@@ -183,6 +185,93 @@ def test_a_record_naming_another_units_venue_changes_that_units_venue_figures(lo
     login(cast.city_admin).post("/ledgers/themeday/new/", theme_day_form(cast.district_a, venue=venue.pk))
     assert ThemeDay.objects.get().venue == venue
     assert collect(PERIOD, Unit.objects.get(pk=cast.town_a.pk))["venues"]["venues_used"] == used + 1
+
+
+# --- the ledger lists' count and totals ----------------------------------------------------------------
+
+THEME_DAYS = "/ledgers/themeday/"
+
+
+def listed(client, query: str = "", url: str = THEME_DAYS) -> tuple[int, str]:
+    """(records counted, the 参与人数 total: none without rows) of a list with the query."""
+    page = client.get(f"{url}{query}").content.decode()
+    count = int(re.search(r'id="result-count" data-count="(\d+)"', page).group(1))
+    total = re.search(r'data-total="participants">([^<]*)</td>', page)
+    return count, total.group(1) if total else ""
+
+
+def totals_a_ledger(sqls: list[str]) -> bool:
+    return any("COUNT(" in sql and table in sql for sql in sqls for table in LEDGER_TABLES)
+
+
+@pytest.mark.parametrize("query", ["", "?q=青春", "?unit={town}&date_from=2023-05-01&day_type=主题团日&page=1"])
+def test_a_second_look_at_a_list_or_search_reads_its_totals_from_the_cache(login, cast, query):
+    make_record(ThemeDay, cast.school_a, theme="青春心向党", participants=30)
+    make_record(ThemeDay, cast.town_a, theme="青春之歌", participants=12)
+    client = login(cast.clerk_a)
+    url = THEME_DAYS + query.format(town=cast.town_a.pk)
+    first, computing = captured(lambda: client.get(url))
+    second, cached = captured(lambda: client.get(url))
+    assert totals_a_ledger(computing) and not totals_a_ledger(cached)
+    assert len(cached) < len(computing)
+    for page in (first, second):
+        assert (
+            'data-count="2"' in page.content.decode() and 'data-total="participants">42</td>' in page.content.decode()
+        )
+
+
+def test_a_lists_totals_show_every_write_at_once(login, cast):
+    client = login(cast.admin_a)
+    assert listed(client) == (0, "") and listed(client, "?q=青春") == (0, "")
+    client.post("/ledgers/themeday/new/", theme_day_form(cast.school_a, participants="120"))
+    assert listed(client) == (1, "120") and listed(client, "?q=青春") == (1, "120")
+    record = ThemeDay.objects.get()
+    client.post(f"/ledgers/themeday/{record.pk}/edit/", theme_day_form(cast.school_a, theme="学雷锋", participants="7"))
+    assert listed(client) == (1, "7") and listed(client, "?q=青春") == (0, "")
+    record.refresh_from_db()
+    record.unit = cast.school_b  # out of district A, written elsewhere than in the portal
+    record.save()
+    assert listed(client) == (0, "") and listed(login(cast.clerk_b)) == (1, "7")
+    record.delete()
+    assert listed(login(cast.clerk_b)) == (0, "")
+
+
+def test_a_lists_search_by_unit_name_follows_a_renamed_unit(login, cast):
+    make_record(ThemeDay, cast.school_a, participants=5)
+    client = login(cast.clerk_a)
+    assert listed(client, "?q=第一小学") == (1, "5") and listed(client, "?q=实验小学") == (0, "")
+    admin = login(cast.city_admin)
+    renamed = {"name": "甲区实验小学", "parent": cast.town_a.pk, "unit_type": Unit.Type.SCHOOL, "code": "A1S"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.school_a.pk}/change/", renamed).status_code == 302
+    client = login(cast.clerk_a)
+    assert listed(client, "?q=第一小学") == (0, "") and listed(client, "?q=实验小学") == (1, "5")
+
+
+def test_a_unit_moved_to_another_district_takes_its_records_to_that_districts_lists(login, cast):
+    make_record(ThemeDay, cast.school_b, participants=9)
+    assert listed(login(cast.clerk_b)) == (1, "9") and listed(login(cast.clerk_a)) == (0, "")
+    city = login(cast.city_leader)
+    assert listed(city, f"?unit={cast.district_a.pk}") == (0, "") and listed(city) == (1, "9")
+    admin = login(cast.city_admin)
+    moved = {"name": cast.school_b.name, "parent": cast.district_a.pk, "unit_type": Unit.Type.SCHOOL, "code": "BS"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.school_b.pk}/change/", moved).status_code == 302
+    assert listed(login(cast.clerk_b)) == (0, "") and listed(login(cast.clerk_a)) == (1, "9")
+    city = login(cast.city_leader)
+    assert listed(city, f"?unit={cast.district_a.pk}") == (1, "9") and listed(city) == (1, "9")
+
+
+def test_the_same_list_is_totalled_apart_for_each_scope_and_for_who_may_search_names(login, cast):
+    make_record(ThemeDay, cast.school_a, participants=1)
+    make_record(ThemeDay, cast.school_b, participants=20)
+    assert listed(login(cast.clerk_a)) == (1, "1")
+    assert listed(login(cast.clerk_b)) == (1, "20")
+    assert listed(login(cast.city_leader)) == (2, "21")
+    assert listed(login(cast.clerk_a)) == (1, "1")
+    make_record(StudentAid, cast.district_a, student_name="王小明", school="甲区第一小学", aid_type="助学金")
+    # The clerk may read the names of minors and find one; the leader of the same district may not.
+    assert listed(login(cast.clerk_a), "?q=王小明", "/ledgers/studentaid/")[0] == 1
+    assert listed(login(cast.leader_a), "?q=王小明", "/ledgers/studentaid/")[0] == 0
+    assert listed(login(cast.clerk_a), "?q=王小明", "/ledgers/studentaid/")[0] == 1
 
 
 # --- when the cache fails --------------------------------------------------------------------------

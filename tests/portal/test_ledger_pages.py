@@ -264,6 +264,19 @@ def test_the_list_filters_by_unit_subtree_choice_and_text(login, cast):
     assert "学雷锋" in by_unit_name and "五四青年节" not in by_unit_name
 
 
+def test_each_row_opens_its_record_and_leads_back_to_the_same_list(login, cast):
+    record = make_record(ThemeDay, cast.school_a, theme="<b>团日</b> & 队日", participants=1234)
+    client = login(cast.clerk_a)
+    listing = client.get("/ledgers/themeday/", {"q": "团日", "page": "1"}).content.decode()
+    row = listing[listing.index("<tbody>") : listing.index("</tbody>")]
+    back = "/ledgers/themeday/%3Fq%3D%25E5%259B%25A2%25E6%2597%25A5%26page%3D1"  # the list's own address, quoted
+    assert f'<a href="/ledgers/themeday/{record.pk}/?next={back}">查看</a>' in row
+    assert '<td data-label="主题">&lt;b&gt;团日&lt;/b&gt; &amp; 队日</td>' in row
+    assert '<td data-label="参与人数" class="num">1,234</td>' in row
+    detail = client.get(f"/ledgers/themeday/{record.pk}/?next={back}").content.decode()
+    assert 'href="/ledgers/themeday/?q=%E5%9B%A2%E6%97%A5&amp;page=1">返回列表</a>' in detail
+
+
 def test_bad_filters_are_explained_not_crashed_on(login, cast):
     make_record(ThemeDay, cast.school_a)
     client = login(cast.clerk_a)

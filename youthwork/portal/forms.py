@@ -86,6 +86,8 @@ class TypedIntegerField(TypedNumberMixin, forms.IntegerField):
 
 class TypedDecimalField(TypedNumberMixin, forms.DecimalField):
     widget = forms.TextInput
+
+
 class ListedChoiceIterator(forms.models.ModelChoiceIterator):
     """The choices read in one plain query.
 
@@ -107,6 +109,24 @@ class UnitChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * max(obj.depth - 1, 0) + obj.name
+
+
+class ReadUnitChoiceField(UnitChoiceField):
+    """A unit chosen among units already read (`units`, set by the form): no query of its own to validate."""
+
+    units: list[Unit] | None = None
+
+    def to_python(self, value):
+        if self.units is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            pk = Unit._meta.pk.to_python(value)  # what the query would have read: " 2" and "02" are 2
+        except ValidationError:
+            pk = None
+        found = next((unit for unit in self.units if unit.pk == pk), None)
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return found
 
 
 class VenueChoiceField(forms.ModelChoiceField):
@@ -183,7 +203,7 @@ class FilterForm(forms.Form):
     """The list's filters: unit (with its descendants), date range, the ledger's choice columns, text search."""
 
     q = forms.CharField(label="搜索", required=False, max_length=100)
-    unit = UnitChoiceField(label="单位(含下级)", queryset=Unit.objects.none(), required=False, empty_label="全部")
+    unit = ReadUnitChoiceField(label="单位(含下级)", queryset=Unit.objects.none(), required=False, empty_label="全部")
     date_from = forms.DateField(label="开始日期", required=False, widget=DateInput())
     date_to = forms.DateField(label="结束日期", required=False, widget=DateInput())
 
@@ -191,6 +211,9 @@ class FilterForm(forms.Form):
         super().__init__(data)
         self.ledger = ledger
         self.fields["unit"].queryset = access.visible_units(user)
+        # The user's units are read once, before anything else: the select lists them, the unit filter is
+        # validated against them and the list's totals are cached under their versions (portal.views._totals).
+        self.units = self.fields["unit"].units = list(self.fields["unit"].queryset)
         self.fields["unit"].error_messages["invalid_choice"] = "所选单位不存在,或不在您的管理范围内"
         for name in ("date_from", "date_to"):
             self.fields[name].error_messages["invalid"] = f"{self.fields[name].label}不是有效的日期"

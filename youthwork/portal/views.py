@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from youthwork import access, actions, history, privacy, search
+from youthwork import access, actions, figure_cache, history, privacy, search, versions
 from youthwork.display import cells, format_amount, format_count
 from youthwork.importing.cells import parse_typed_date
 from youthwork.ledgers import ColumnKind, Ledger, get_ledger
@@ -89,6 +90,53 @@ def _list_url(ledger: Ledger) -> str:
     return reverse("portal:ledger_list", args=[ledger.slug])
 
 
+def _detail_urls(request, ledger: Ledger):
+    """pk -> the record's detail page with `next` back to this very list: the URL reversed once per page,
+    not once per row (what the template's {% url %} and request.get_full_path|urlencode did for each row)."""
+    sentinel = "2147483647"
+    head, _, tail = reverse("portal:ledger_detail", args=[ledger.slug, int(sentinel)]).rpartition(sentinel)
+    back = quote(request.get_full_path(), safe="/")  # the template's urlencode filter
+    return lambda pk: f"{head}{pk}{tail}?next={back}"
+
+
+def _totals(ledger: Ledger, queryset, form: FilterForm, search_fields: list[str]) -> dict:
+    """The row count (`_count`) and the column totals of every filtered row, not just the page: one
+    aggregate query, or a read of the cache when the same list was totalled since its units last changed.
+
+    The entry is keyed by what decides the rows: the ledger, the filters as read (unit, dates, choices,
+    search words) and the columns searched (privacy: users who may not read names of minors search
+    fewer), under the digest of the user's visible units (youthwork.versions.units_key), which the form
+    read first, before the filters were read and the search looked up unit names: every write to a record
+    of those units, or to the units, since then gives a new key. A search across another table than the
+    units (a venue's name, should a ledger search one) reads rows those versions do not cover: not cached.
+    """
+
+    def aggregate():
+        return queryset.aggregate(_count=Count("pk"), **{name: Sum(name) for name in ledger.sum_fields})
+
+    if not form.is_bound:
+        filters, words = None, []
+    elif form.is_valid():
+        data = form.cleaned_data
+        words = data["q"].split()
+        filters = (
+            data["unit"].pk if data["unit"] else None,
+            data["date_from"],
+            data["date_to"],
+            [(name, data.get(name) or "") for name in form.choice_names],
+            words,
+        )
+    else:
+        return aggregate()  # no rows (and no query)
+    searched_elsewhere = words and any("__" in name and not name.startswith("unit__") for name in search_fields)
+    units = form.units
+    if not units or searched_elsewhere:
+        return aggregate()
+    what = repr((filters, search_fields, ledger.sum_fields)).encode()
+    name = f"list:{ledger.slug}:{hashlib.sha256(what).hexdigest()[:32]}"
+    return dict(figure_cache.cached_as(versions.units_key(units), {name: aggregate}, sources=(__name__,))[name])
+
+
 def _search_labels(ledger: Ledger, fields: list[str]) -> list[str]:
     return ["单位名称", *(ledger.column(n).header for n in fields if n in ledger.field_names and n != "note")]
 
@@ -120,17 +168,17 @@ def ledger_list(request, slug):
     elif form.is_bound:
         queryset = queryset.none()
 
-    # Totals of every filtered row (not just this page) and the row count, in one aggregate query.
-    totals = queryset.aggregate(_count=Count("pk"), **{name: Sum(name) for name in ledger.sum_fields})
+    totals = _totals(ledger, queryset, form, search_fields)
     paginator = Paginator(queryset, PAGE_SIZE)
     paginator.count = totals.pop("_count")
     page = paginator.get_page(request.GET.get("page"))
 
     columns = [c for c in ledger.columns if c.name != "note"]
     check = lock_checker()
+    detail_url = _detail_urls(request, ledger)
     rows = [
         {
-            "record": record,
+            "url": detail_url(record.pk),
             "cells": cells(record, columns, masked=masked),
             "locked": check(record.unit, record.date),  # the lock's reason, shown on the badge
         }

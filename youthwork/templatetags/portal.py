@@ -1,7 +1,11 @@
-"""Template tags of the portal: the navigation by work area."""
+"""Template tags of the portal: the navigation by work area, a ledger list's row cells."""
+
+import functools
 
 from django import template
 from django.urls import NoReverseMatch
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from youthwork.access import may_import
 from youthwork.addresses import address
@@ -57,3 +61,18 @@ def address_tag(viewname, *args):
     """{% address 'portal:ledger_list' ledger.slug %}: Django's {% url %} for addresses a page repeats
     (youthwork.addresses keeps each answer for the process)."""
     return address(viewname, *args)
+
+
+@functools.cache
+def _cell_start(header: str, numeric: bool) -> str:
+    """A list cell's opening tag: one per column of the registry, written once per process."""
+    return format_html('<td data-label="{}"{}>', header, mark_safe(' class="num"') if numeric else "")
+
+
+@register.filter
+def row_cells(cells) -> str:
+    """A list row's cells (youthwork.display.Cell) as its <td>s, in one call: a template node per cell
+    took most of a list page's rendering (30 rows of 8 cells). Headers and texts are escaped."""
+    return mark_safe(
+        "".join(f"{_cell_start(cell.column.header, cell.numeric)}{escape(cell.text)}</td>" for cell in cells)
+    )

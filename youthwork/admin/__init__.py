@@ -11,7 +11,6 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,13 +18,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from youthwork import access, actions, privacy, search, versions
 from youthwork.admin.history import HistoryAdmin
 from youthwork.admin.importing import SheetImportExportMixin
 from youthwork.admin.jobs import ImportRecordAdmin  # noqa: F401 (registers 导入记录 and the import job pages)
+from youthwork.admin.listing import PlainCheckboxAdmin
 from youthwork.admin.lookups import GuardedChangeListAdmin
 from youthwork.display import unit_choice
 from youthwork.fields import MultiChoiceField
@@ -36,7 +34,7 @@ from youthwork.periods import Period
 DAY = dt.timedelta(days=1)
 
 
-class ScopedAdmin(GuardedChangeListAdmin):
+class ScopedAdmin(PlainCheckboxAdmin, GuardedChangeListAdmin):
     """Lists, change pages, delete, actions and foreign-key choices limited to the user's subtree.
 
     `unit_field` names the model's path to its unit ("self" for Unit itself). An object outside the
@@ -53,17 +51,6 @@ class ScopedAdmin(GuardedChangeListAdmin):
 
     def get_queryset(self, request):
         return self.scope(super().get_queryset(request), request)
-
-    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle" aria-label="选择本页全部记录">'))
-    def action_checkbox(self, obj):
-        # Django renders this box through the form renderer's template, once per row: a third of a 50-row
-        # list's time under load (bench/load.py). The same markup, written directly.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="选择此记录:{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            obj,
-        )
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -311,7 +298,7 @@ class VenueAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(GuardedChangeListAdmin, DjangoUserAdmin):
+class UserAdmin(PlainCheckboxAdmin, GuardedChangeListAdmin, DjangoUserAdmin):
     """Users of the subtree only; a district admin cannot make superusers nor grant roles it lacks."""
 
     list_display = ("username", "last_name", "first_name", "unit", "role_names", "is_active")
@@ -338,17 +325,6 @@ class UserAdmin(GuardedChangeListAdmin, DjangoUserAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).prefetch_related("groups")
         return access.scope_users(qs, request.user)
-
-    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle" aria-label="选择本页全部记录">'))
-    def action_checkbox(self, obj):
-        # Django renders this box through the form renderer's template, once per row: a third of a 50-row
-        # list's time under load (bench/load.py). The same markup, written directly.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="选择此记录:{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            obj,
-        )
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

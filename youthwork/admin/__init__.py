@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from youthwork import access, actions, privacy, search, versions
 from youthwork.admin.history import HistoryAdmin
@@ -113,13 +114,27 @@ class UnitTreeFilter(admin.RelatedFieldListFilter):
     """
 
     def field_choices(self, field, request, model_admin):
-        units = access.visible_units(request.user).order_by("path").only("pk", "name", "code", "path")
-        return [(unit.pk, "\u3000" * max(unit.depth - 1, 0) + f"{unit.name}({unit.code})") for unit in units]
+        # Read once, when the filter is shown or applied; not for a filter made only to name its parameters
+        # (GuardedChangeListAdmin.filter_parameters).
+        return SimpleLazyObject(
+            lambda: [
+                (unit.pk, "\u3000" * max(unit.depth - 1, 0) + f"{unit.name}({unit.code})")
+                for unit in self.units(request).values()
+            ]
+        )
+
+    def units(self, request) -> dict[int, Unit]:
+        """The user's units by id, in tree order (one query a filter)."""
+        if "_units" not in self.__dict__:
+            units = access.visible_units(request.user).order_by("path").only("pk", "name", "code", "path")
+            self._units = {unit.pk: unit for unit in units}
+        return self._units
 
     def queryset(self, request, queryset):
         if not self.lookup_val:
             return queryset
-        unit = access.visible_units(request.user).filter(pk=self.lookup_val[-1]).first()
+        # The chosen unit among the user's, read with the choices; a value that is no id fails as a query would.
+        unit = self.units(request).get(Unit._meta.pk.get_prep_value(self.lookup_val[-1]))
         if unit is None:  # another district's unit lists nothing of it, as in the portal
             return queryset.none()
         return queryset.filter(**{f"{self.field_path}__path__startswith": unit.path})

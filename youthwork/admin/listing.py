@@ -1,9 +1,10 @@
 """What a change list costs per row: Django's change list, with the work it repeats for every cell done once a page.
 
 A 50-row page of a ledger is 350 cells; Django's admin (admin_list.items_for_result) asks the ModelAdmin
-for the empty value's display at each of them and reverses the change page's address at each row. Under
-the quarter-end load (bench/load.py) that repetition is a sizeable part of a change list's time. The
-pages show the same markup: these are Django's own answers, kept for the page.
+for the empty value's display at each of them, and for each row reverses the change page's address and
+adds the list's filters to it (a URL resolve). Under the quarter-end load (bench/load.py) that repetition
+is a sizeable part of a change list's time. The pages show the same markup: these are Django's own
+answers, kept for the page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from types import SimpleNamespace
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.utils.safestring import mark_safe
 
@@ -21,22 +23,37 @@ PK_STAND_IN = "youthwork-pk"
 
 
 class RowChangeList(ChangeList):
-    """A change list whose rows' change links come from one reverse per page, not one per row."""
+    """A change list whose rows' change links come from one reverse and one add_preserved_filters a page.
 
-    _change_url: tuple[str, str] | None = None
+    url_for_result answers the whole link, the list's filters included (`?_changelist_filters=…`, so that
+    saving a record returns to the same filtered list); `preserved_filters`, which Django's row rendering
+    alone reads to add them to each link, is left empty. The filters stay in `row_preserved_filters`.
+    """
+
+    _row_url: tuple[str, str] | None = None  # the link around an integer key, once known
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_preserved_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def _link(self, result) -> str:
+        """Django's link to a row: its change page, with the list's filters."""
+        context = {"preserved_filters": self.row_preserved_filters, "opts": self.opts}
+        return add_preserved_filters(context, super().url_for_result(result))
 
     def url_for_result(self, result):
         pk = getattr(result, self.pk_attname)
         # An integer key is written as its digits (Django quotes only strings); others take Django's way.
         if type(pk) is not int:
-            return super().url_for_result(result)
-        if self._change_url is None:
-            url = super().url_for_result(SimpleNamespace(**{self.pk_attname: PK_STAND_IN}))
-            head, _stand_in, tail = url.partition(PK_STAND_IN)
-            if not _stand_in or PK_STAND_IN in tail:
-                return super().url_for_result(result)
-            self._change_url = (head, tail)
-        head, tail = self._change_url
+            return self._link(result)
+        if self._row_url is None:
+            url = self._link(SimpleNamespace(**{self.pk_attname: PK_STAND_IN}))
+            head, stand_in, tail = url.partition(PK_STAND_IN)
+            # A stand-in also in the filters (a search for it) cannot be told apart: then row by row.
+            self._row_url = (head, tail) if stand_in and PK_STAND_IN not in tail else ()
+        if not self._row_url:
+            return self._link(result)
+        head, tail = self._row_url
         return f"{head}{pk}{tail}"
 
 

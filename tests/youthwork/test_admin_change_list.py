@@ -1,12 +1,16 @@
 """A ledger's admin change list row by row: each row's link, box and empty cells (youthwork.admin.listing)."""
 
+import datetime as dt
 import html
 import re
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from activities.models import ThemeDay
+from assistance.models import StudentAid
 from tests.factories import make_record
 
 PAGE = "/admin/activities/themeday/"
@@ -48,3 +52,24 @@ def test_a_search_for_a_text_like_a_link_part_still_links_each_row_to_its_own_pa
     page = login(cast.admin_a).get(PAGE, {"q": "youthwork-pk"})
     kept = urlencode({"_changelist_filters": "q=youthwork-pk"})
     assert change_links(page) == {record.pk: f"{PAGE}{record.pk}/change/?{kept}" for record in records}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model, page, fields, who",
+    [
+        (ThemeDay, PAGE, {}, "city_admin"),
+        (StudentAid, "/admin/assistance/studentaid/", {"school": "甲区第一小学"}, "leader_a"),  # names masked
+    ],
+)
+def test_a_change_list_reads_its_rows_in_one_query_however_many_rows_it_shows(cast, login, model, page, fields, who):
+    client = login(getattr(cast, who))
+    make_record(model, cast.school_a, dt.date(2023, 5, 1), **fields)
+    with CaptureQueriesContext(connection) as one_row:
+        assert client.get(page).status_code == 200
+    for day in range(2, 7):
+        make_record(model, cast.school_a, dt.date(2023, 5, day), **fields)
+    with CaptureQueriesContext(connection) as six_rows:
+        response = client.get(page)
+    assert len(response.context["cl"].result_list) == 6
+    assert len(six_rows) == len(one_row)

@@ -218,6 +218,10 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
             return queryset, False
         return search.matching(queryset, self.get_search_fields(request), search_term), False
 
+    def get_list_deferred_fields(self, request):
+        # The note (not a column) and who and when (shown on the change page) are read for no cell of the list.
+        return ("note", "created_by", "updated_by", "created_at", "updated_at")
+
     def get_list_select_related(self, request):
         return [c.name for c in self.ledger.columns if c.kind.related]
 

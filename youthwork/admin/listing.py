@@ -36,6 +36,13 @@ class RowChangeList(ChangeList):
         super().__init__(*args, **kwargs)
         self.row_preserved_filters, self.preserved_filters = self.preserved_filters, ""
 
+    def get_results(self, request):
+        super().get_results(request)
+        # The page's rows without the columns no cell shows (an export's change list reads its own queryset).
+        deferred = self.model_admin.get_list_deferred_fields(request)
+        if deferred and hasattr(self.result_list, "defer"):
+            self.result_list = self.result_list.defer(*deferred)
+
     def _link(self, result) -> str:
         """Django's link to a row: its change page, with the list's filters."""
         context = {"preserved_filters": self.row_preserved_filters, "opts": self.opts}
@@ -58,10 +65,15 @@ class RowChangeList(ChangeList):
 
 
 class RowListingAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose change list does its per-cell work once a page (RowChangeList, the empty value)."""
+    """A ModelAdmin whose change list does its per-cell work once a page (RowChangeList, the empty value)
+    and reads only the columns its rows show (get_list_deferred_fields)."""
 
     def get_changelist(self, request, **kwargs):
         return RowChangeList
+
+    def get_list_deferred_fields(self, request) -> tuple[str, ...]:
+        """Model fields the change list's rows never read (neither a column, nor the row's name): left unread."""
+        return ()
 
     def get_empty_value_display(self):
         # Asked at every cell. Django's reads self.empty_value_display, which a ModelAdmin without one answers

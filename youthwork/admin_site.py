@@ -8,6 +8,7 @@ a site not yet made, and they would be lost.
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.utils.functional import SimpleLazyObject
 
 from youthwork.areas import work_areas
 from youthwork.display import unit_choice
@@ -37,12 +38,24 @@ class YouthworkAdminSite(admin.AdminSite):
     # the breadcrumbs and the header's links lead to the same places.
     enable_nav_sidebar = False
 
+    def each_context(self, request):
+        # Django puts every model's links (`available_apps`, each reversed and checked against the permissions) in
+        # every admin page's context for the side bar alone (admin/nav_sidebar.html), which is off: they are
+        # built only if a template reads them. The index and an app's page build their own app_list.
+        request._youthwork_deferred_app_list = True
+        try:
+            return super().each_context(request)
+        finally:
+            del request._youthwork_deferred_app_list
+
     def autocomplete_view(self, request):
         return UnitAwareAutocomplete.as_view(admin_site=self)(request)
 
     def get_app_list(self, request, app_label=None):
         # The work areas first (as declared in INSTALLED_APPS), then reports and the organisation; within an
         # app, ledgers as in the dictionary; Django's own apps (roles) last.
+        if getattr(request, "_youthwork_deferred_app_list", False):
+            return SimpleLazyObject(lambda: self.get_app_list(request, app_label))
         first = [*(area.label for area in work_areas()), "reports", "youthwork"]
         app_order = {label: index for index, label in enumerate(first)}
         ledger_order = {ledger.model._meta.object_name: index for index, ledger in enumerate(all_ledgers())}

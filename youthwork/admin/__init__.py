@@ -11,7 +11,6 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,13 +18,13 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.functional import SimpleLazyObject
 
 from youthwork import access, actions, privacy, search, versions
 from youthwork.admin.history import HistoryAdmin
 from youthwork.admin.importing import SheetImportExportMixin
 from youthwork.admin.jobs import ImportRecordAdmin  # noqa: F401 (registers 导入记录 and the import job pages)
+from youthwork.admin.listing import PlainCheckboxAdmin
 from youthwork.admin.lookups import GuardedChangeListAdmin
 from youthwork.display import unit_choice
 from youthwork.fields import MultiChoiceField
@@ -36,7 +35,7 @@ from youthwork.periods import Period
 DAY = dt.timedelta(days=1)
 
 
-class ScopedAdmin(GuardedChangeListAdmin):
+class ScopedAdmin(PlainCheckboxAdmin, GuardedChangeListAdmin):
     """Lists, change pages, delete, actions and foreign-key choices limited to the user's subtree.
 
     `unit_field` names the model's path to its unit ("self" for Unit itself). An object outside the
@@ -53,17 +52,6 @@ class ScopedAdmin(GuardedChangeListAdmin):
 
     def get_queryset(self, request):
         return self.scope(super().get_queryset(request), request)
-
-    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle" aria-label="选择本页全部记录">'))
-    def action_checkbox(self, obj):
-        # Django renders this box through the form renderer's template, once per row: a third of a 50-row
-        # list's time under load (bench/load.py). The same markup, written directly.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="选择此记录:{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            obj,
-        )
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -126,13 +114,27 @@ class UnitTreeFilter(admin.RelatedFieldListFilter):
     """
 
     def field_choices(self, field, request, model_admin):
-        units = access.visible_units(request.user).order_by("path").only("pk", "name", "code", "path")
-        return [(unit.pk, "\u3000" * max(unit.depth - 1, 0) + f"{unit.name}({unit.code})") for unit in units]
+        # Read once, when the filter is shown or applied; not for a filter made only to name its parameters
+        # (GuardedChangeListAdmin.filter_parameters).
+        return SimpleLazyObject(
+            lambda: [
+                (unit.pk, "\u3000" * max(unit.depth - 1, 0) + f"{unit.name}({unit.code})")
+                for unit in self.units(request).values()
+            ]
+        )
+
+    def units(self, request) -> dict[int, Unit]:
+        """The user's units by id, in tree order (one query a filter)."""
+        if "_units" not in self.__dict__:
+            units = access.visible_units(request.user).order_by("path").only("pk", "name", "code", "path")
+            self._units = {unit.pk: unit for unit in units}
+        return self._units
 
     def queryset(self, request, queryset):
         if not self.lookup_val:
             return queryset
-        unit = access.visible_units(request.user).filter(pk=self.lookup_val[-1]).first()
+        # The chosen unit among the user's, read with the choices; a value that is no id fails as a query would.
+        unit = self.units(request).get(Unit._meta.pk.get_prep_value(self.lookup_val[-1]))
         if unit is None:  # another district's unit lists nothing of it, as in the portal
             return queryset.none()
         return queryset.filter(**{f"{self.field_path}__path__startswith": unit.path})
@@ -215,6 +217,10 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
         if not search_term.strip():
             return queryset, False
         return search.matching(queryset, self.get_search_fields(request), search_term), False
+
+    def get_list_deferred_fields(self, request):
+        # The note (not a column) and who and when (shown on the change page) are read for no cell of the list.
+        return ("note", "created_by", "updated_by", "created_at", "updated_at")
 
     def get_list_select_related(self, request):
         return [c.name for c in self.ledger.columns if c.kind.related]
@@ -311,7 +317,7 @@ class VenueAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(GuardedChangeListAdmin, DjangoUserAdmin):
+class UserAdmin(PlainCheckboxAdmin, GuardedChangeListAdmin, DjangoUserAdmin):
     """Users of the subtree only; a district admin cannot make superusers nor grant roles it lacks."""
 
     list_display = ("username", "last_name", "first_name", "unit", "role_names", "is_active")
@@ -338,17 +344,6 @@ class UserAdmin(GuardedChangeListAdmin, DjangoUserAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).prefetch_related("groups")
         return access.scope_users(qs, request.user)
-
-    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle" aria-label="选择本页全部记录">'))
-    def action_checkbox(self, obj):
-        # Django renders this box through the form renderer's template, once per row: a third of a 50-row
-        # list's time under load (bench/load.py). The same markup, written directly.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="选择此记录:{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            obj,
-        )
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -22,6 +22,8 @@ from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, ORDER_VAR, PAGE
 from django.core.exceptions import BadRequest
 from django.template.response import TemplateResponse
 
+from youthwork.admin.listing import RowListingAdmin
+
 CHANGELIST_PARAMETERS = frozenset(
     {ALL_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR, ERROR_FLAG, IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR}
 )
@@ -31,7 +33,7 @@ class RefusedParameter(BadRequest):
     """A change-list address the list does not answer (400); the message names the parameter."""
 
 
-class GuardedChangeListAdmin(admin.ModelAdmin):
+class GuardedChangeListAdmin(RowListingAdmin):
     """A ModelAdmin whose change list (and its export) takes only its own filters' parameters."""
 
     def filter_parameters(self, request) -> frozenset[str]:

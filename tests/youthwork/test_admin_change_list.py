@@ -6,14 +6,22 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from activities.models import ThemeDay
 from assistance.models import StudentAid
 from tests.factories import make_record
+from youthwork.ledgers import all_ledgers
 
 PAGE = "/admin/activities/themeday/"
+
+
+def table_rows(response) -> list[str]:
+    """The cells of each row of the change list's table, as written in the page."""
+    body = response.content.decode().partition("<tbody>")[2].partition("</tbody>")[0]
+    return re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
 
 
 def change_links(response) -> dict[int, str]:
@@ -73,3 +81,16 @@ def test_a_change_list_reads_its_rows_in_one_query_however_many_rows_it_shows(ca
         response = client.get(page)
     assert len(response.context["cl"].result_list) == 6
     assert len(six_rows) == len(one_row)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["city_admin", "leader_a"])  # with and without the selection boxes
+@pytest.mark.parametrize("ledger", all_ledgers(), ids=lambda ledger: ledger.slug)
+def test_every_ledgers_change_list_shows_its_rows_cell_for_cell_as_djangos_admin_writes_them(cast, login, ledger, who):
+    make_record(ledger.model, cast.school_a, dt.date(2023, 5, 4))  # the optional columns left empty
+    make_record(ledger.model, cast.school_a, dt.date(2023, 6, 1))
+    opts = ledger.model._meta
+    response = login(getattr(cast, who)).get(f"/admin/{opts.app_label}/{opts.model_name}/")
+    cl = response.context["cl"]
+    assert len(cl.result_list) == 2
+    assert table_rows(response) == ["".join(items_for_result(cl, row, None)) for row in cl.result_list]

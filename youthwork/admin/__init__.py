@@ -181,6 +181,9 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
 
     list_per_page = 50
     show_full_result_count = False
+    # Django's change list, with the table's rows written once a column (RowChangeList.written_rows); the
+    # import/export buttons are added on top of it (django-import-export keeps this as its base template).
+    change_list_template = "admin/youthwork/ledger_change_list.html"
     # A city has hundreds of units: the 填报单位 dropdown is searched by name or code (UnitAdmin.search_fields),
     # within the user's units (UnitAdmin is scoped), each shown as its parent › name(code) (youthwork.admin_site).
     autocomplete_fields = ("unit",)

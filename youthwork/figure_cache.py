@@ -37,7 +37,7 @@ from django.db import transaction
 from django.template.loader import get_template
 
 from youthwork.areas import work_areas
-from youthwork.versions import scope_key
+from youthwork.versions import scope_key, units_key
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,18 @@ def _quietly(action: Callable[[object], object], default):
     except Exception:
         logger.warning("缓存不可用,数据直接计算", exc_info=True)
         return default
+
+
+def cached_over_units(units, name: str, question, compute: Callable[[], object], sources: Iterable[str] = ()):
+    """compute(), the answer to `question` about the records of exactly `units` and the units' own rows (a
+    ledger list's count and totals, an admin change list's count), from the cache while none of them has
+    changed since (youthwork.versions.units_key over the units as the caller read them, before computing).
+
+    `question` is everything else the answer depends on (the ledger, the filters as read, the search words
+    and the columns searched), as a value whose repr is stable; `name` says what is asked, for the key.
+    """
+    key = f"{name}:{hashlib.sha256(repr(question).encode()).hexdigest()[:32]}"
+    return cached_as(units_key(units), {key: compute}, sources)[key]
 
 
 def _short(name: str, limit: int = 64) -> str:

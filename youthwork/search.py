@@ -49,6 +49,12 @@ def matching(queryset, fields: list[str], text: str):
     return queryset
 
 
+def reads_beyond_units(fields: list[str]) -> bool:
+    """Whether a search of these columns reads another table than the records' and their units' (a venue's
+    name): what is cached under the units' versions (figure_cache.cached_over_units) must not."""
+    return any("__" in name and not name.startswith("unit__") for name in fields)
+
+
 def searched_columns(ledger: Ledger) -> list[str]:
     """The ledger's own columns a search may read (its search= and personal= columns)."""
     return [name for name in (*ledger.search_fields, *ledger.personal_fields) if "__" not in name]

@@ -274,6 +274,55 @@ def test_the_same_list_is_totalled_apart_for_each_scope_and_for_who_may_search_n
     assert listed(login(cast.clerk_a), "?q=王小明", "/ledgers/studentaid/")[0] == 1
 
 
+# --- the admin's change lists: their count -----------------------------------------------------------
+
+ADMIN_THEME_DAYS = "/admin/activities/themeday/"
+
+
+def admin_counted(client, query: str = "") -> int:
+    """The records a change list says it found (Django's paginator line), checked against its rows."""
+    page = client.get(f"{ADMIN_THEME_DAYS}{query}").content.decode()
+    count = int(re.search(r'<p class="paginator">\s*(\d+)', page).group(1))
+    assert page.count('class="action-select"') == count  # one page here
+    return count
+
+
+@pytest.mark.parametrize("query", ["", "?q=青春", "?unit__id__exact={town}&o=-2"])
+def test_a_second_look_at_an_admin_change_list_reads_its_count_from_the_cache(login, cast, query):
+    make_record(ThemeDay, cast.school_a, theme="青春心向党")
+    make_record(ThemeDay, cast.town_a, theme="青春之歌")
+    client = login(cast.admin_a)
+    url = ADMIN_THEME_DAYS + query.format(town=cast.town_a.pk)
+    first, computing = captured(lambda: client.get(url))
+    second, cached = captured(lambda: client.get(url))
+    assert totals_a_ledger(computing) and not totals_a_ledger(cached)
+    for page in (first, second):
+        assert page.content.decode().count('class="action-select"') == 2
+
+
+def test_an_admin_change_lists_count_shows_every_write_at_once(login, cast):
+    client = login(cast.admin_a)
+    assert admin_counted(client) == 0 and admin_counted(client, "?q=青春") == 0
+    login(cast.clerk_a).post("/ledgers/themeday/new/", theme_day_form(cast.school_a))
+    client = login(cast.admin_a)
+    assert admin_counted(client) == 1 and admin_counted(client, "?q=青春") == 1
+    record = ThemeDay.objects.get()
+    record.unit = cast.school_b  # out of district A, written elsewhere than in the admin
+    record.save()
+    assert admin_counted(client) == 0 and admin_counted(login(cast.city_admin)) == 1
+    record.delete()
+    assert admin_counted(login(cast.city_admin)) == 0
+
+
+def test_an_admin_change_lists_count_is_kept_apart_for_each_scope_and_filter(login, cast):
+    make_record(ThemeDay, cast.school_a)
+    make_record(ThemeDay, cast.school_b)
+    assert admin_counted(login(cast.admin_a)) == 1
+    assert admin_counted(login(cast.city_admin)) == 2
+    assert admin_counted(login(cast.city_admin), f"?unit__id__exact={cast.district_b.pk}") == 1
+    assert admin_counted(login(cast.admin_a)) == 1
+
+
 # --- when the cache fails --------------------------------------------------------------------------
 
 

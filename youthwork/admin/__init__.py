@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from youthwork import access, actions, privacy, search, versions
+from youthwork import access, actions, figure_cache, privacy, search, versions
 from youthwork.admin.history import HistoryAdmin
 from youthwork.admin.importing import SheetImportExportMixin
 from youthwork.admin.jobs import ImportRecordAdmin  # noqa: F401 (registers 导入记录 and the import job pages)
@@ -124,11 +125,8 @@ class UnitTreeFilter(admin.RelatedFieldListFilter):
         )
 
     def units(self, request) -> dict[int, Unit]:
-        """The user's units by id, in tree order (one query a filter)."""
-        if "_units" not in self.__dict__:
-            units = access.visible_units(request.user).order_by("path").only("pk", "name", "code", "path")
-            self._units = {unit.pk: unit for unit in units}
-        return self._units
+        """The user's units by id, in tree order (one query a request: access.request_units)."""
+        return access.request_units(request)
 
     def queryset(self, request, queryset):
         if not self.lookup_val:
@@ -220,6 +218,22 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
         if not search_term.strip():
             return queryset, False
         return search.matching(queryset, self.get_search_fields(request), search_term), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """Django's paginator, whose count (the list's one COUNT of the filtered ledger) is read from the cache
+        while none of the user's units has changed since it was counted (figure_cache.cached_over_units): the
+        same question about the same records, asked again by the next look at the list."""
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        units = list(access.request_units(request).values())
+        fields = self.get_search_fields(request)
+        if units and not (request.GET.get(SEARCH_VAR, "").split() and search.reads_beyond_units(fields)):
+            # Everything in the address decides the rows but the page and the order.
+            asked = sorted((key, values) for key, values in request.GET.lists() if key not in (PAGE_VAR, ORDER_VAR))
+            question = (self.model._meta.label, asked, fields)
+            paginator.count = figure_cache.cached_over_units(
+                units, "change-list", question, lambda: paginator.count, sources=(__name__,)
+            )
+        return paginator
 
     def get_list_deferred_fields(self, request):
         # The note (not a column) and who and when (shown on the change page) are read for no cell of the list.

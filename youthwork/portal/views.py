@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import wraps
 from urllib.parse import quote, urlencode
 
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from youthwork import access, actions, figure_cache, history, privacy, search, versions
+from youthwork import access, actions, figure_cache, history, privacy, search
 from youthwork.display import cells, format_amount, format_count
 from youthwork.importing.cells import parse_typed_date
 from youthwork.ledgers import ColumnKind, Ledger, get_ledger
@@ -128,13 +127,11 @@ def _totals(ledger: Ledger, queryset, form: FilterForm, search_fields: list[str]
         )
     else:
         return aggregate()  # no rows (and no query)
-    searched_elsewhere = words and any("__" in name and not name.startswith("unit__") for name in search_fields)
     units = form.units
-    if not units or searched_elsewhere:
+    if not units or (words and search.reads_beyond_units(search_fields)):
         return aggregate()
-    what = repr((filters, search_fields, ledger.sum_fields)).encode()
-    name = f"list:{ledger.slug}:{hashlib.sha256(what).hexdigest()[:32]}"
-    return dict(figure_cache.cached_as(versions.units_key(units), {name: aggregate}, sources=(__name__,))[name])
+    question = (ledger.slug, filters, search_fields, ledger.sum_fields)
+    return dict(figure_cache.cached_over_units(units, "list", question, aggregate, sources=(__name__,)))
 
 
 def _search_labels(ledger: Ledger, fields: list[str]) -> list[str]:

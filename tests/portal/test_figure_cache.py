@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache.backends.base import BaseCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,13 +18,14 @@ from activities.models import ThemeDay
 from assistance.models import StudentAid
 from reports.figures import collect
 from reports.models import WorkReport
-from tests.factories import make_record, make_venue, theme_day_form
+from tests.factories import make_record, make_user, make_venue, theme_day_form
 from tests.importing.workbooks import header, run_import, save, xlsx
 from tests.portal.test_dashboard import figure
 from youthwork import figure_cache
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, Venue
 from youthwork.periods import Period
+from youthwork.roles import ADMIN
 
 Q2 = "/?period=2023Q2"
 PERIOD = Period.parse("2023Q2")
@@ -386,3 +388,17 @@ def test_an_upgrade_that_changes_the_chart_template_draws_the_charts_afresh(logi
         assert client.get(Q2).content.decode().count('<figure class="upgraded-chart">') >= 4
     finally:
         figure_cache.code_version.cache_clear()
+
+
+def test_the_area_cards_are_cached_for_each_set_of_ledgers_a_user_may_view(login, cast):
+    make_record(ThemeDay, cast.school_a, dt.date(2023, 5, 4))
+    full = login(cast.admin_a).get(Q2).content.decode()  # cached with every ledger's links
+    assert 'href="/ledgers/themeday/?' in full and figure(full, "league_days") == "1"
+    # A user of the same district whose role may not view 主题团日: the same figures, none of its links.
+    role = Group.objects.create(name="不看主题团日")
+    role.permissions.set(Group.objects.get(name=ADMIN).permissions.exclude(codename="view_themeday"))
+    narrow = make_user("narrow_a", cast.district_a, role="不看主题团日")
+    page = login(narrow).get(Q2).content.decode()
+    assert figure(page, "league_days") == "1"
+    assert 'href="/ledgers/themeday/?' not in page  # neither the figure's link nor the card's footer
+    assert 'href="/ledgers/themeday/?' in login(cast.admin_a).get(Q2).content.decode()

@@ -41,6 +41,7 @@ from youthwork.periods import Period, PeriodError, offered_periods
 from youthwork.portal import charts as charts_module
 from youthwork.portal.charts import Series, bar_chart, column_chart
 from youthwork.portal.links import FigureLink, figure_link
+from youthwork.versions import scope_key
 
 LATEST = 8
 
@@ -352,22 +353,44 @@ def report_button(user, unit, period: Period) -> dict:
 # ---------------------------------------------------------------------------------------------- view
 
 
+CARDS_TEMPLATE = "portal/_area_cards.html"
+SOURCES = (__name__, charts_module.__name__)
+
+
+def area_cards(figures: dict, user, period: Period, unit) -> str:
+    """The cards of the work areas as HTML: their key figures (linked to the records they count, if the user
+    may view that ledger) and the ledgers the user may view."""
+    context = {
+        "areas": area_summaries(figures, user, period, unit),
+        "words": period_words(period),
+        "quarter_filter": f"date_from={period.start:%Y-%m-%d}&date_to={period.end:%Y-%m-%d}",
+    }
+    return str(render_to_string(CARDS_TEMPLATE, context))
+
+
 def scope_data(user, unit, period: Period, ledgers: list[Ledger]) -> dict:
     """What the dashboard shows of the user's scope, from the cache where the scope has not changed since.
 
-    The scope is the user's home unit's subtree (everything, for the city), so its key is that unit's.
+    The scope is the user's home unit's subtree (everything, for the city), so its key is that unit's. The
+    area cards also depend on which ledgers the user may view (`ledgers`: their links): they are cached for
+    each such set, so the users of one role share them.
     """
     unit_ids = cache(lambda: access.visible_unit_ids(user))  # read once, and only if something is computed
+    viewable = ",".join(ledger.slug for ledger in ledgers)
     entries = {
         "span": lambda: record_span(unit_ids()),
-        f"latest:{','.join(ledger.slug for ledger in ledgers)}": lambda: latest_rows(unit_ids(), ledgers),
+        f"latest:{viewable}": lambda: latest_rows(unit_ids(), ledgers),
     }
-    if unit is not None:
-        entries[f"dashboard:{period.code}"] = lambda: dashboard_entry(period, unit)
     if unit is None:  # no unit to key the scope by (an account without a unit, a database without units)
         return {name.split(":")[0]: compute() for name, compute in entries.items()}
-    found = figure_cache.cached(unit, entries, sources=(__name__, charts_module.__name__), templates=CHARTS_TEMPLATES)
-    return {name.split(":")[0]: value for name, value in found.items()}
+    entries[f"dashboard:{period.code}"] = lambda: dashboard_entry(period, unit)
+    version = scope_key(unit)
+    found = figure_cache.cached_as(version, entries, sources=SOURCES, templates=CHARTS_TEMPLATES)
+    data = {name.split(":")[0]: value for name, value in found.items()}
+    name = f"cards:{period.code}:{viewable}"
+    cards = {name: lambda: area_cards(data["dashboard"]["figures"], user, period, unit)}
+    data["cards"] = figure_cache.cached_as(version, cards, sources=SOURCES, templates=(CARDS_TEMPLATE,))[name]
+    return data
 
 
 @login_required
@@ -393,15 +416,13 @@ def dashboard(request):
         **submissions_context(user, period),  # the 报送情况 box and the user's reminders
     }
     if unit is not None:
-        figures = data["dashboard"]["figures"]
-        summaries = area_summaries(figures, user, period, unit)
+        rows_now = data["dashboard"]["figures"]["rows_now"]
         context.update(
             {
-                "areas": summaries,
-                # Rendered by CHARTS_TEMPLATE, which escapes what it writes; cached as a plain string.
+                # Rendered by CARDS_TEMPLATE and CHARTS_TEMPLATE, which escape what they write; cached as strings.
+                "cards_html": mark_safe(data["cards"]),
                 "charts_html": mark_safe(data["dashboard"]["charts"]),
-                "no_records": not any(s.records for s in summaries),
-                "quarter_filter": f"date_from={period.start:%Y-%m-%d}&date_to={period.end:%Y-%m-%d}",
+                "no_records": not any(sum(row["areas"].values()) for row in rows_now),
             }
         )
     return render(request, "portal/dashboard.html", context)

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from activities.models import OnlineLesson
 from reports.models import PlanItem, WorkReport
@@ -226,7 +227,7 @@ def test_a_final_report_keeps_its_quarter_read_only_until_a_city_admin_reopens_i
 
 @pytest.mark.demo_today(None)
 def test_a_leader_holds_the_last_finished_quarters_word_file_two_clicks_from_the_dashboard(browser):
-    quarter = Period.last_finished_quarter(dt.date.today())
+    quarter = Period.last_finished_quarter(timezone.localdate())
     page = browser.login("leader")
     clicks = 0
 

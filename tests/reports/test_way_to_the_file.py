@@ -8,6 +8,7 @@ from urllib.parse import quote
 import docx
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from activities.models import OnlineLesson
 from reports.models import WorkReport
@@ -29,7 +30,7 @@ def test_half_years_years_and_ranges_are_read_as_written():
 def test_the_chooser_makes_the_leader_type_the_period(town, login):
     page = login(town.city_leader).get("/reports/new/")
     html = page.content.decode()
-    last = Period.last_finished_quarter(dt.date.today())
+    last = Period.last_finished_quarter(timezone.localdate())
     assert f'<option value="{last.code}" selected>' in html
     options = html[html.index('name="period"') :]
     assert options.index(">2023年第二季度<") < options.index(">2023年第一季度<")  # newest first
@@ -48,7 +49,7 @@ def test_a_custom_range_without_its_dates_is_accepted_silently(town, login):
 
 def test_the_dashboard_has_no_way_to_the_last_finished_quarters_report(town, login):
     page = login(town.leader_a).get("/").content.decode()
-    last = Period.last_finished_quarter(dt.date.today())
+    last = Period.last_finished_quarter(timezone.localdate())
     assert f"/reports/draft/?period={last.code}&amp;unit={town.district_a.pk}" in page
     assert f"{last.label}工作报告" in page
     assert "/reports/draft/" not in login(town.clerk_a).get("/").content.decode()  # clerks have no reports
@@ -74,7 +75,7 @@ def test_a_saved_report_is_built_twice_as_a_draft(town, login):
 
 def test_an_unfinished_or_empty_period_gives_no_warning_before_the_download(town, login):
     client = login(town.city_leader)
-    today = Period.quarter_of(dt.date.today())
+    today = Period.quarter_of(timezone.localdate())
     page = client.get("/reports/draft/", {"period": today.code, "unit": town.city.pk}).content.decode()
     assert "尚未结束" in page and "没有任何台账记录" in page
     assert page.index("尚未结束") < page.index("下载Word草稿")
@@ -97,7 +98,7 @@ def test_another_units_draft_is_shown_to_a_district_leader(town, login):
 def test_the_signing_date_is_hidden_until_the_file_prints_it(town, login):
     client = login(town.city_leader)
     page = client.get("/reports/new/", {"period": "2023Q2", "unit": town.city.pk})
-    today = dt.date.today()
+    today = timezone.localdate()
     assert page.context["form"]["signing_date"].value() == today
     report = WorkReport.objects.create(unit=town.city, period_code="2023Q2")
     detail = client.get(f"/reports/{report.pk}/").content.decode()

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import docx
 import pytest
+from django.utils import timezone
 
 from activities.models import CounsellorContest, ThemeDay
 from assistance.models import CareEvent, Donation, TeachingSite
@@ -72,7 +73,7 @@ def test_a_finished_period_that_says_now(town):
 
 
 def test_a_running_period_that_pretends_to_be_over(cast, settings):
-    today = dt.date.today()
+    today = timezone.localdate()
     make_record(TeachingSite, cast.town_a, today, name="支教点", team="某学院志愿服务队", children=20, volunteers=3)
     text = word(Period.quarter_of(today).code, cast.city)
     assert "目前已在甲街道1个支教点开班" in text

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.test import Client, RequestFactory
 
 from tests.factories import Cast
@@ -25,6 +26,13 @@ def client():
 def _fast_password_hashing(settings):
     # Hashing with the production hasher costs ~0.3 s a user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_process_cache():
+    # What a process keeps in its own memory (settings.CACHES["local"]) starts empty for each test, as after a
+    # restart: its keys name the data they were drawn from, but a test should not lean on another's drawing.
+    caches["local"].clear()
 
 
 @pytest.fixture

@@ -175,6 +175,15 @@ CACHES = {
 if CACHES["default"]["BACKEND"].endswith(("DatabaseCache", "LocMemCache", "FileBasedCache")):
     # Django's backends that keep the entries themselves cull them (Redis and memcached pass OPTIONS to their client).
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 20000)}
+# Finished HTML whose key names everything it shows (an admin change list's filter side bar: the user's units as
+# read by the request, the address, the day), kept in each process's own memory: reading it back costs no query,
+# and a restart (a deploy) empties it. Entries of a city's several hundred units are some 100 KB.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "youthwork-local",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 
 # Workbook import and export (youthwork/importing/): a file larger than this is refused.
 IMPORT_MAX_MEGABYTES = int(os.environ.get("IMPORT_MAX_MEGABYTES", "10"))

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.cache.backends.base import BaseCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from activities.models import ThemeDay
 from assistance.models import StudentAid
@@ -323,6 +324,64 @@ def test_an_admin_change_lists_count_is_kept_apart_for_each_scope_and_filter(log
     assert admin_counted(login(cast.city_admin)) == 2
     assert admin_counted(login(cast.city_admin), f"?unit__id__exact={cast.district_b.pk}") == 1
     assert admin_counted(login(cast.admin_a)) == 1
+
+
+# --- the admin's change lists: their filter side bar ----------------------------------------------------
+
+
+def side_bar(response) -> str:
+    return re.search(r'<nav id="changelist-filter".*?</nav>', response.content.decode(), re.S).group(0)
+
+
+def drew_filters(response) -> bool:
+    return "admin/filter.html" in [template.name for template in response.templates]
+
+
+@pytest.mark.parametrize("query", ["", "?unit__id__exact={town}&o=-2"])
+def test_a_second_look_at_an_admin_change_list_draws_no_filter(login, cast, query):
+    client = login(cast.admin_a)
+    url = ADMIN_THEME_DAYS + query.format(town=cast.town_a.pk)
+    first, second = client.get(url), client.get(url)
+    assert drew_filters(first) and not drew_filters(second)
+    assert side_bar(second) == side_bar(first) and "甲街道团工委(A1)" in side_bar(first)
+
+
+def test_the_filter_side_bar_is_drawn_apart_for_each_scope_and_address(login, cast):
+    assert "乙区团委(B)" in side_bar(login(cast.city_admin).get(ADMIN_THEME_DAYS))
+    district_a = login(cast.admin_a)
+    plain = side_bar(district_a.get(ADMIN_THEME_DAYS))
+    assert "乙区团委" not in plain and "甲区团委(A)" in plain
+    chosen = side_bar(district_a.get(f"{ADMIN_THEME_DAYS}?unit__id__exact={cast.town_a.pk}"))
+    assert re.search(r'<li class="selected">\s*<a href="[^"]*">\u3000\u3000甲街道团工委', chosen)
+    assert re.search(r'<li class="selected">\s*<a href="\?">全部', plain)
+    assert side_bar(district_a.get(f"{ADMIN_THEME_DAYS}?o=-2")) != plain  # every link keeps the order
+
+
+def test_the_filter_side_bar_follows_a_renamed_unit_and_a_move_above_the_users_unit(login, cast):
+    assert "甲街道团工委(A1)" in side_bar(login(cast.admin_a).get(ADMIN_THEME_DAYS))
+    admin = login(cast.city_admin)
+    renamed = {"name": "甲镇团委", "parent": cast.district_a.pk, "unit_type": Unit.Type.TOWN, "code": "A1"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.town_a.pk}/change/", renamed).status_code == 302
+    bar = side_bar(login(cast.admin_a).get(ADMIN_THEME_DAYS))
+    assert "甲镇团委(A1)" in bar and "甲街道团工委" not in bar
+    # District A moved under district B: a town's admin sees the same units (none of them saved), a level deeper.
+    town_admin = make_user("admin_a1", cast.town_a, ADMIN)
+    assert "\u3000\u3000甲镇团委(A1)" in side_bar(login(town_admin).get(ADMIN_THEME_DAYS))
+    admin = login(cast.city_admin)
+    moved = {"name": "甲区团委", "parent": cast.district_b.pk, "unit_type": Unit.Type.DISTRICT, "code": "A"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.district_a.pk}/change/", moved).status_code == 302
+    bar = side_bar(login(town_admin).get(ADMIN_THEME_DAYS))
+    assert "\u3000\u3000\u3000甲镇团委(A1)" in bar and "\u3000\u3000\u3000\u3000甲区第一小学(A1S)" in bar
+
+
+def test_the_filter_side_bars_quarters_follow_the_day(login, cast, monkeypatch):
+    client = login(cast.admin_a)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2026, 12, 31))
+    this_quarter = re.compile(r'<a href="\?date__gte=([\d-]+)&amp;date__lt=([\d-]+)">本季度</a>')
+    assert this_quarter.search(side_bar(client.get(ADMIN_THEME_DAYS))).groups() == ("2026-10-01", "2027-01-01")
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 1, 1))
+    bar = side_bar(client.get(ADMIN_THEME_DAYS))
+    assert this_quarter.search(bar).groups() == ("2027-01-01", "2027-04-01") and "2026年第三季度" in bar
 
 
 # --- when the cache fails --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ django-import-export adapters of the sheet registry), `history` (the read-only å
 """
 
 import datetime as dt
+import hashlib
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,6 +21,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from youthwork import access, actions, figure_cache, privacy, search, versions
 from youthwork.admin.history import HistoryAdmin
@@ -238,6 +240,16 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
     def get_list_deferred_fields(self, request):
         # The note (not a column) and who and when (shown on the change page) are read for no cell of the list.
         return ("note", "created_by", "updated_by", "created_at", "updated_at")
+
+    def get_filters_key(self, request, changelist):
+        """The side bar shows the user's units (UnitTreeFilter: name, code and depth, which each unit's version
+        and path cover), the quarters up to today (QuarterDateFilter) and the choices, each a link carrying the
+        address's other parameters: the same for every request that agrees on these."""
+        units = [(unit.pk, unit.path, unit.data_version) for unit in access.request_units(request).values()]
+        asked = sorted((key, values) for key, values in request.GET.lists() if key != PAGE_VAR)
+        specs = [(type(spec).__qualname__, str(spec.title)) for spec in changelist.filter_specs]
+        shown = (self.model._meta.label, units, asked, specs, timezone.localdate().isoformat(), get_language())
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def get_list_select_related(self, request):
         return [c.name for c in self.ledger.columns if c.kind.related]

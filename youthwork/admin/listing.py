@@ -39,9 +39,11 @@ class RowChangeList(ChangeList):
 
     _row_url: tuple[str, str] | None = None  # the link around an integer key, once known
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
         self.row_preserved_filters, self.preserved_filters = self.preserved_filters, ""
+        # The filter side bar's cache key (the ledgers' change list template keeps its HTML), or None.
+        self.filters_key = self.model_admin.get_filters_key(request, self)
 
     def get_results(self, request):
         super().get_results(request)
@@ -159,6 +161,11 @@ class RowListingAdmin(admin.ModelAdmin):
     def get_list_deferred_fields(self, request) -> tuple[str, ...]:
         """Model fields the change list's rows never read (neither a column, nor the row's name): left unread."""
         return ()
+
+    def get_filters_key(self, request, changelist) -> str | None:
+        """A string naming everything the change list's filter side bar shows, under which a template may keep
+        its HTML (`{% cache %}`), or None: drawn every time."""
+        return None
 
     def get_empty_value_display(self):
         # Asked at every cell. Django's reads self.empty_value_display, which a ModelAdmin without one answers

@@ -136,6 +136,17 @@ def scope_key(unit) -> str:
     return f"{unit.pk}-{digest.hexdigest()[:32]}"
 
 
+def tree_key(units: Iterable) -> str:
+    """The version of what shows these units as a tree, each with its name, code and depth (a unit filter's
+    indented choices), from the units as the caller read them (pk, path and data version).
+
+    A unit saved (renamed, moved) has a new version; a move of an ancestor outside the set saves none of them
+    but rewrites their paths.
+    """
+    rows = [(unit.pk, unit.path, unit.data_version) for unit in units]
+    return f"tree-{hashlib.sha256(repr(rows).encode()).hexdigest()[:32]}"
+
+
 def units_key(units: Iterable) -> str:
     """The version of what reads only the records of exactly these units and the units' own rows (names,
     place in the tree), from the units as the caller read them: a ledger list's count and totals over the

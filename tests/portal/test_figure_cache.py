@@ -26,7 +26,7 @@ from youthwork import figure_cache
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, Venue
 from youthwork.periods import Period
-from youthwork.roles import ADMIN
+from youthwork.roles import ADMIN, CLERK
 
 Q2 = "/?period=2023Q2"
 PERIOD = Period.parse("2023Q2")
@@ -382,6 +382,57 @@ def test_the_filter_side_bars_quarters_follow_the_day(login, cast, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 1, 1))
     bar = side_bar(client.get(ADMIN_THEME_DAYS))
     assert this_quarter.search(bar).groups() == ("2027-01-01", "2027-04-01") and "2026年第三季度" in bar
+
+
+# --- the portal's lists: their filter form ------------------------------------------------------------
+
+
+def filter_form(response) -> str:
+    return re.search(r'<form method="get".*?</form>', response.content.decode(), re.S).group(0)
+
+
+def drew_widgets(response) -> bool:
+    return "django/forms/widgets/select.html" in [template.name for template in response.templates]
+
+
+@pytest.mark.parametrize("query", ["", "?q=青春&unit={town}&day_type=主题团日&page=2"])
+def test_a_second_look_at_a_list_draws_no_filter_field(login, cast, query):
+    client = login(cast.clerk_a)
+    url = THEME_DAYS + query.format(town=cast.town_a.pk)
+    first, second = client.get(url), client.get(url)
+    assert drew_widgets(first) and not drew_widgets(second)
+    assert filter_form(second) == filter_form(first) and "\u3000\u3000甲街道团工委</option>" in filter_form(first)
+
+
+def test_the_filter_form_is_drawn_apart_for_each_scope_address_and_who_may_search_names(login, cast):
+    assert "乙区团委" in filter_form(login(cast.city_leader).get(THEME_DAYS))
+    client = login(cast.clerk_a)
+    plain = filter_form(client.get(THEME_DAYS))
+    assert "乙区团委" not in plain and "甲区团委" in plain and not re.search(r'<option value="\d+" selected>', plain)
+    chosen = filter_form(client.get(f"{THEME_DAYS}?unit={cast.town_a.pk}&q=<b>青春</b>"))
+    assert f'<option value="{cast.town_a.pk}" selected>' in chosen and 'value="&lt;b&gt;青春&lt;/b&gt;"' in chosen
+    wrong = filter_form(client.get(f"{THEME_DAYS}?date_from=2023-13-01"))
+    assert "开始日期不是有效的日期" in wrong and "is-invalid" in wrong
+    assert "is-invalid" not in filter_form(client.get(f"{THEME_DAYS}?date_from=2023-12-01"))
+    # Who may read minors' names also searches them: the search box says which columns it searches.
+    make_record(StudentAid, cast.district_a, student_name="王小明", school="甲区第一小学", aid_type="助学金")
+    assert "学生姓名" in filter_form(login(cast.clerk_a).get("/ledgers/studentaid/"))
+    assert "学生姓名" not in filter_form(login(cast.leader_a).get("/ledgers/studentaid/"))
+
+
+def test_the_filter_form_follows_a_renamed_unit_and_a_move_above_the_users_unit(login, cast):
+    town_clerk = make_user("clerk_a1", cast.town_a, CLERK)
+    assert "\u3000\u3000甲街道团工委</option>" in filter_form(login(town_clerk).get(THEME_DAYS))
+    admin = login(cast.city_admin)
+    renamed = {"name": "甲镇团委", "parent": cast.district_a.pk, "unit_type": Unit.Type.TOWN, "code": "A1"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.town_a.pk}/change/", renamed).status_code == 302
+    form = filter_form(login(town_clerk).get(THEME_DAYS))
+    assert "\u3000\u3000甲镇团委</option>" in form and "甲街道团工委" not in form
+    admin = login(cast.city_admin)
+    moved = {"name": "甲区团委", "parent": cast.district_b.pk, "unit_type": Unit.Type.DISTRICT, "code": "A"}
+    assert admin.post(f"/admin/youthwork/unit/{cast.district_a.pk}/change/", moved).status_code == 302
+    form = filter_form(login(town_clerk).get(THEME_DAYS))
+    assert "\u3000\u3000\u3000甲镇团委</option>" in form and "\u3000\u3000\u3000\u3000甲区第一小学</option>" in form
 
 
 # --- when the cache fails --------------------------------------------------------------------------

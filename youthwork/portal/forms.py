@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from youthwork import access, actions
 from youthwork.fields import EARLIEST_DATE
 from youthwork.importing.cells import parse_number, parse_typed_date
 from youthwork.ledgers import ColumnKind, Ledger
 from youthwork.models import Unit, Venue
+from youthwork.versions import tree_key
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -231,6 +235,15 @@ class FilterForm(forms.Form):
         # crispy's field templates took a third of a list page's time under load (bench/load.py).
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def drawn_key(self) -> str:
+        """Everything the fields show, for the list's template to keep their HTML (`{% cache %}`): the ledger's
+        filters, the user's units (name and depth: versions.tree_key), the searched columns' names, the values
+        asked (which also decide the errors shown) and the language."""
+        asked = sorted((name, self.data.getlist(name)) for name in self.fields if name in self.data)
+        placeholder = self.fields["q"].widget.attrs["placeholder"]
+        shown = (self.ledger.slug, tree_key(self.units), placeholder, asked, get_language())
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def full_clean(self):
         super().full_clean()

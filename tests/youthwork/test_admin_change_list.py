@@ -10,7 +10,7 @@ from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from activities.models import ThemeDay
+from activities.models import OnlineLesson, ThemeDay
 from assistance.models import StudentAid
 from tests.factories import make_record
 from youthwork.ledgers import all_ledgers
@@ -94,3 +94,18 @@ def test_every_ledgers_change_list_shows_its_rows_cell_for_cell_as_djangos_admin
     cl = response.context["cl"]
     assert len(cl.result_list) == 2
     assert table_rows(response) == ["".join(items_for_result(cl, row, None)) for row in cl.result_list]
+
+
+@pytest.mark.django_db
+def test_dates_and_numbers_are_written_in_the_formats_in_force(cast, login, settings):
+    make_record(OnlineLesson, cast.school_a, dt.date(2023, 5, 4), participants=12345)
+    client = login(cast.city_admin)
+    (row,) = table_rows(client.get("/admin/activities/onlinelesson/"))
+    assert '<td class="field-participants">12345</td>' in row and "2023年5月4日" in row
+    # Kept per process for the formats then in force: a changed setting is written at once.
+    settings.LANGUAGE_CODE = "en-us"
+    (row,) = table_rows(client.get("/admin/activities/onlinelesson/", HTTP_ACCEPT_LANGUAGE="en-us"))
+    assert '<td class="field-participants">12345</td>' in row and "May 4, 2023" in row
+    settings.USE_THOUSAND_SEPARATOR = True
+    (row,) = table_rows(client.get("/admin/activities/onlinelesson/", HTTP_ACCEPT_LANGUAGE="en-us"))
+    assert '<td class="field-participants">12,345</td>' in row

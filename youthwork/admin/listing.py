@@ -12,6 +12,7 @@ template); tests compare it cell for cell with Django's rows for every ledger.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from types import SimpleNamespace
 
 from django.contrib import admin
@@ -21,12 +22,29 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 # A primary key that Django's quoting (admin.utils.quote, then reverse's) leaves as it is, to find in the address.
 PK_STAND_IN = "youthwork-pk"
+
+
+@lru_cache(maxsize=4096)
+def displayed(field, kind: type, value, empty: str, linked: bool, language: str) -> SafeString:
+    """Django's display of a cell's value (admin.utils.display_for_field), escaped; a date's or a number's
+    costs 4-11 µs (the language's formats), and a ledger's pages show the same dates and counts again and
+    again. Kept per (field, type, value, empty value, linked, language); emptied when a setting changes
+    (tests), as Django's own cache of formats is."""
+    return conditional_escape(display_for_field(value, field, empty, avoid_link=linked))
+
+
+@receiver(setting_changed)
+def _forget_displays(**kwargs):
+    displayed.cache_clear()
 
 
 class RowChangeList(ChangeList):
@@ -115,8 +133,11 @@ class RowChangeList(ChangeList):
                     if isinstance(value, str) and value.strip() == "":
                         value = ""
                     try:
-                        key = (type(value), value)
-                        text = shown[key]
+                        if isinstance(value, str):  # free text: kept for the page
+                            key = (type(value), value)
+                            text = shown[key]
+                        else:  # dates, numbers: one format for the process (its language, its settings)
+                            text = displayed(field, type(value), value, empty, linked, get_language())
                     except TypeError:  # a value that is no key (a list): not kept
                         text = conditional_escape(display_for_field(value, field, empty, avoid_link=linked))
                     except KeyError:

@@ -26,7 +26,7 @@ from youthwork import figure_cache
 from youthwork.ledgers import all_ledgers
 from youthwork.models import Unit, Venue
 from youthwork.periods import Period
-from youthwork.roles import ADMIN, CLERK
+from youthwork.roles import ADMIN
 
 Q2 = "/?period=2023Q2"
 PERIOD = Period.parse("2023Q2")
@@ -326,24 +326,40 @@ def test_an_admin_change_lists_count_is_kept_apart_for_each_scope_and_filter(log
     assert admin_counted(login(cast.admin_a)) == 1
 
 
-# --- the admin's change lists: their filter side bar ----------------------------------------------------
+# --- the filters of the admin's change lists and of the portal's lists, kept in the process -------------
+
+SIDE_BAR = r'<nav id="changelist-filter".*?</nav>'  # the admin's
+FILTER_FORM = r'<form method="get".*?</form>'  # the portal list's
+FILTER_TEMPLATES = {SIDE_BAR: "admin/filter.html", FILTER_FORM: "django/forms/widgets/select.html"}
+
+
+def piece(response, pattern: str) -> str:
+    return re.search(pattern, response.content.decode(), re.S).group(0)
 
 
 def side_bar(response) -> str:
-    return re.search(r'<nav id="changelist-filter".*?</nav>', response.content.decode(), re.S).group(0)
+    return piece(response, SIDE_BAR)
 
 
-def drew_filters(response) -> bool:
-    return "admin/filter.html" in [template.name for template in response.templates]
+def filter_form(response) -> str:
+    return piece(response, FILTER_FORM)
 
 
-@pytest.mark.parametrize("query", ["", "?unit__id__exact={town}&o=-2"])
-def test_a_second_look_at_an_admin_change_list_draws_no_filter(login, cast, query):
+@pytest.mark.parametrize(
+    ("url", "pattern", "town"),
+    [
+        (ADMIN_THEME_DAYS, SIDE_BAR, "甲街道团工委(A1)"),
+        (ADMIN_THEME_DAYS + "?unit__id__exact={town}&o=-2", SIDE_BAR, "甲街道团工委(A1)"),
+        (THEME_DAYS, FILTER_FORM, "\u3000\u3000甲街道团工委</option>"),
+        (THEME_DAYS + "?q=青春&unit={town}&day_type=主题团日&page=2", FILTER_FORM, "\u3000\u3000甲街道团工委</option>"),
+    ],
+)
+def test_a_second_look_at_a_list_draws_no_filter(login, cast, url, pattern, town):
     client = login(cast.admin_a)
-    url = ADMIN_THEME_DAYS + query.format(town=cast.town_a.pk)
-    first, second = client.get(url), client.get(url)
-    assert drew_filters(first) and not drew_filters(second)
-    assert side_bar(second) == side_bar(first) and "甲街道团工委(A1)" in side_bar(first)
+    first, second = (client.get(url.format(town=cast.town_a.pk)) for _ in range(2))
+    drew = [FILTER_TEMPLATES[pattern] in [template.name for template in page.templates] for page in (first, second)]
+    assert drew == [True, False]
+    assert piece(second, pattern) == piece(first, pattern) and town in piece(first, pattern)
 
 
 def test_the_filter_side_bar_is_drawn_apart_for_each_scope_and_address(login, cast):
@@ -357,21 +373,29 @@ def test_the_filter_side_bar_is_drawn_apart_for_each_scope_and_address(login, ca
     assert side_bar(district_a.get(f"{ADMIN_THEME_DAYS}?o=-2")) != plain  # every link keeps the order
 
 
-def test_the_filter_side_bar_follows_a_renamed_unit_and_a_move_above_the_users_unit(login, cast):
-    assert "甲街道团工委(A1)" in side_bar(login(cast.admin_a).get(ADMIN_THEME_DAYS))
-    admin = login(cast.city_admin)
-    renamed = {"name": "甲镇团委", "parent": cast.district_a.pk, "unit_type": Unit.Type.TOWN, "code": "A1"}
-    assert admin.post(f"/admin/youthwork/unit/{cast.town_a.pk}/change/", renamed).status_code == 302
-    bar = side_bar(login(cast.admin_a).get(ADMIN_THEME_DAYS))
-    assert "甲镇团委(A1)" in bar and "甲街道团工委" not in bar
-    # District A moved under district B: a town's admin sees the same units (none of them saved), a level deeper.
+@pytest.mark.parametrize(
+    ("url", "pattern", "entry"),
+    [(ADMIN_THEME_DAYS, SIDE_BAR, "{name}({code})"), (THEME_DAYS, FILTER_FORM, "{name}</option>")],
+)
+def test_the_filters_follow_a_renamed_unit_and_a_move_above_the_users_unit(login, cast, url, pattern, entry):
     town_admin = make_user("admin_a1", cast.town_a, ADMIN)
-    assert "\u3000\u3000甲镇团委(A1)" in side_bar(login(town_admin).get(ADMIN_THEME_DAYS))
-    admin = login(cast.city_admin)
+
+    def shown() -> str:
+        return piece(login(town_admin).get(url), pattern)
+
+    def unit(depth: int, name: str, code: str) -> str:
+        return "\u3000" * depth + entry.format(name=name, code=code)
+
+    assert unit(2, "甲街道团工委", "A1") in shown()
+    renamed = {"name": "甲镇团委", "parent": cast.district_a.pk, "unit_type": Unit.Type.TOWN, "code": "A1"}
+    assert login(cast.city_admin).post(f"/admin/youthwork/unit/{cast.town_a.pk}/change/", renamed).status_code == 302
+    now = shown()
+    assert unit(2, "甲镇团委", "A1") in now and "甲街道团工委" not in now
+    # District A moved under district B: the town's admin sees the same units (none of them saved), a level deeper.
     moved = {"name": "甲区团委", "parent": cast.district_b.pk, "unit_type": Unit.Type.DISTRICT, "code": "A"}
-    assert admin.post(f"/admin/youthwork/unit/{cast.district_a.pk}/change/", moved).status_code == 302
-    bar = side_bar(login(town_admin).get(ADMIN_THEME_DAYS))
-    assert "\u3000\u3000\u3000甲镇团委(A1)" in bar and "\u3000\u3000\u3000\u3000甲区第一小学(A1S)" in bar
+    assert login(cast.city_admin).post(f"/admin/youthwork/unit/{cast.district_a.pk}/change/", moved).status_code == 302
+    now = shown()
+    assert unit(3, "甲镇团委", "A1") in now and unit(4, "甲区第一小学", "A1S") in now
 
 
 def test_the_filter_side_bars_quarters_follow_the_day(login, cast, monkeypatch):
@@ -382,26 +406,6 @@ def test_the_filter_side_bars_quarters_follow_the_day(login, cast, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 1, 1))
     bar = side_bar(client.get(ADMIN_THEME_DAYS))
     assert this_quarter.search(bar).groups() == ("2027-01-01", "2027-04-01") and "2026年第三季度" in bar
-
-
-# --- the portal's lists: their filter form ------------------------------------------------------------
-
-
-def filter_form(response) -> str:
-    return re.search(r'<form method="get".*?</form>', response.content.decode(), re.S).group(0)
-
-
-def drew_widgets(response) -> bool:
-    return "django/forms/widgets/select.html" in [template.name for template in response.templates]
-
-
-@pytest.mark.parametrize("query", ["", "?q=青春&unit={town}&day_type=主题团日&page=2"])
-def test_a_second_look_at_a_list_draws_no_filter_field(login, cast, query):
-    client = login(cast.clerk_a)
-    url = THEME_DAYS + query.format(town=cast.town_a.pk)
-    first, second = client.get(url), client.get(url)
-    assert drew_widgets(first) and not drew_widgets(second)
-    assert filter_form(second) == filter_form(first) and "\u3000\u3000甲街道团工委</option>" in filter_form(first)
 
 
 def test_the_filter_form_is_drawn_apart_for_each_scope_address_and_who_may_search_names(login, cast):
@@ -418,21 +422,6 @@ def test_the_filter_form_is_drawn_apart_for_each_scope_address_and_who_may_searc
     make_record(StudentAid, cast.district_a, student_name="王小明", school="甲区第一小学", aid_type="助学金")
     assert "学生姓名" in filter_form(login(cast.clerk_a).get("/ledgers/studentaid/"))
     assert "学生姓名" not in filter_form(login(cast.leader_a).get("/ledgers/studentaid/"))
-
-
-def test_the_filter_form_follows_a_renamed_unit_and_a_move_above_the_users_unit(login, cast):
-    town_clerk = make_user("clerk_a1", cast.town_a, CLERK)
-    assert "\u3000\u3000甲街道团工委</option>" in filter_form(login(town_clerk).get(THEME_DAYS))
-    admin = login(cast.city_admin)
-    renamed = {"name": "甲镇团委", "parent": cast.district_a.pk, "unit_type": Unit.Type.TOWN, "code": "A1"}
-    assert admin.post(f"/admin/youthwork/unit/{cast.town_a.pk}/change/", renamed).status_code == 302
-    form = filter_form(login(town_clerk).get(THEME_DAYS))
-    assert "\u3000\u3000甲镇团委</option>" in form and "甲街道团工委" not in form
-    admin = login(cast.city_admin)
-    moved = {"name": "甲区团委", "parent": cast.district_b.pk, "unit_type": Unit.Type.DISTRICT, "code": "A"}
-    assert admin.post(f"/admin/youthwork/unit/{cast.district_a.pk}/change/", moved).status_code == 302
-    form = filter_form(login(town_clerk).get(THEME_DAYS))
-    assert "\u3000\u3000\u3000甲镇团委</option>" in form and "\u3000\u3000\u3000\u3000甲区第一小学</option>" in form
 
 
 # --- when the cache fails --------------------------------------------------------------------------

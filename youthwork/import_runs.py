@@ -35,6 +35,7 @@ from youthwork.spreadsheets import WorkbookUnreadable, append_row, open_workbook
 
 SHOWN_ERRORS = 200  # the job page lists this many errors (and says how many there are)
 ERROR_HEADER = "错误"
+PROGRESS_ROWS = 2000  # an error workbook's job tells its progress every so many rows
 
 
 @task()
@@ -109,8 +110,10 @@ def summary(outcome: ImportOutcome) -> dict:
 # --- the error workbook ----------------------------------------------------------------------------
 
 
-def error_workbook(upload: ImportUpload) -> bytes:
-    """The uploaded sheets the import read, every row as uploaded and in its order, with a 错误 column."""
+def error_workbook(upload: ImportUpload, progress=None) -> bytes:
+    """The uploaded sheets the import read, every row as uploaded and in its order, with a 错误 column.
+
+    `progress(sheet=…, phase=…, done=…, total=…)` is told of the rows written (a job's progress bar)."""
     found: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for sheet_label, row, column, reason in upload.errors:
         found[sheet_label][row].append(f"{column}: {reason}")
@@ -127,6 +130,8 @@ def error_workbook(upload: ImportUpload) -> bytes:
         worksheet = out.create_sheet(label[:31])
         header_row = sheet.get("header_row") or 1
         for number, cells in enumerate(raw.rows, 1):
+            if progress is not None and number % PROGRESS_ROWS == 1:
+                progress(sheet=label, phase="生成错误工作簿", done=number - 1, total=raw.height)
             values = [None] * raw.first_column + [None if cell == "" else cell for cell in cells]
             values += [None] * (width - len(values))
             note = ERROR_HEADER if number == header_row and number not in errors else "; ".join(errors.get(number, []))

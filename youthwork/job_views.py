@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from youthwork import file_jobs, jobs
-from youthwork.downloads import attachment
+from youthwork.downloads import XLSX_CONTENT_TYPE, attachment
 from youthwork.models import FileJob, Job
 
 
@@ -67,4 +67,4 @@ def file_job_download(request, pk):
     if job.status != Job.Status.DONE:
         raise Http404("文件还没有生成")
     content = FileJob.objects.values_list("content", flat=True).get(pk=job.pk)
-    return attachment(bytes(content), job.file_name, job.content_type or file_jobs.XLSX)
+    return attachment(bytes(content), job.file_name, job.content_type or XLSX_CONTENT_TYPE)

@@ -16,7 +16,8 @@ from activities.models import OnlineLesson
 from tests.factories import make_record, make_user
 from tests.importing.test_admin import MAY_4, PAGE, check, confirm_url, lessons, upload
 from tests.importing.workbooks import header, xlsx
-from youthwork import jobs
+from youthwork import file_jobs, jobs
+from youthwork.admin.jobs import ERROR_WORKBOOK_BUILDER
 from youthwork.models import FileJob, ImportUpload, PeriodLock
 from youthwork.roles import ADMIN
 
@@ -161,6 +162,37 @@ def test_the_error_workbook_is_the_uploaded_sheet_with_an_error_column_in_the_or
     assert values[1][:2] == ["填报单位", "日期"] and values[1][-1] == "错误"
     assert [row[3] for row in values[2:]] == ["第1期", "第2期", "第3期"]
     assert [row[-1] for row in values[2:]] == [None, "参学人次: 参学人次不能为负数", "日期: 日期无法识别:2023-13-45"]
+
+
+def test_a_large_imports_error_workbook_is_built_by_a_job_and_downloaded_from_its_page(cast, login, settings):
+    settings.JOB_ROWS_THRESHOLD = 2  # 240,000 rows took 18 s in the request
+    rows = [["A", MAY_4, "青年大学习", "第1期", 1, ""], ["A", "2023-13-45", "青年大学习", "第2期", 5, ""]]
+    client = login(cast.admin_a)
+    check(client, "a.xlsx", xlsx({"网上团队课": [header("网上团队课"), *rows, *rows[:1]]}))
+    response = client.get(f"{job_url(ImportUpload.objects.get())}errors/")
+    job = FileJob.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/" and job.title == "错误工作簿:a.xlsx"
+    assert f"/jobs/{job.pk}/file/" in text(client.get(f"/jobs/{job.pk}/"))
+    download = client.get(f"/jobs/{job.pk}/file/")
+    assert "filename*=utf-8''a-%E9%94%99%E8%AF%AF.xlsx" in download["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[-1] for row in values] == [
+        "错误",
+        None,
+        "日期: 日期无法识别:2023-13-45",
+        "填报单位、日期、栏目、期次主题: 与第2行重复(填报单位、日期、栏目、期次主题都相同)",
+    ]
+
+
+def test_an_error_workbook_job_gives_nothing_to_a_user_outside_the_imports_scope(cast, login):
+    admin_b = make_user("admin_b", cast.district_b, ADMIN)
+    rows = [["BS", "2023-13-45", "青年大学习", "第1期", 1, ""]]
+    check(login(admin_b), "b.xlsx", xlsx({"网上团队课": [header("网上团队课"), *rows]}))
+    params = {"upload": ImportUpload.objects.get().pk, "file_name": "b-错误.xlsx", "rows": 1}
+    job = file_jobs.start_file_job(cast.admin_a, "错误工作簿:b.xlsx", ERROR_WORKBOOK_BUILDER, params)
+    job.refresh_from_db()
+    assert job.status == "failed" and "不在您的管理范围内" in job.failure and not job.content
 
 
 # --- 撤销 -----------------------------------------------------------------------------------------------

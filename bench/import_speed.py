@@ -49,7 +49,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 UNITS = 50
 
 
-def build_workbook(path: Path, rows: int, changed: bool = False) -> None:
+def build_workbook(path: Path, rows: int, changed: bool = False, broken: int = 0) -> None:
+    """The workbook; with `broken`, every broken-th row has a date that does not exist (an error to report)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -66,6 +67,8 @@ def build_workbook(path: Path, rows: int, changed: bool = False) -> None:
         )
         count = index % 5000 + (1 if changed else 0)
         participants = count if index % 4 else (f"{count:,}" if index % 8 else str(count).translate(_FULL_WIDTH))
+        if broken and index % broken == broken - 1:
+            date = "2023-13-45"
         column = "青年大学习" if index % 2 else "红领巾爱学习"
         sheet.append([index + 1, f"测速学校{index % UNITS:02d}", date, column, f"第{index}期", participants, ""])
     sheet.append(["合计", "", "", "", "", ""])

@@ -92,22 +92,9 @@ class Browser(load.Session):
         self.times: dict[str, list[float]] = defaultdict(list)
 
     def timed(self, kind: str, method: str, path: str, body=None, content_type: str | None = None):
-        headers = {"Host": load.HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if content_type:
-            headers["Content-Type"] = content_type
-        connection = load.http.client.HTTPConnection(load.HOST, self.port, timeout=600)
-        started = time.perf_counter()
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        self.times[kind].append(time.perf_counter() - started)
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in load.SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, content
+        status, headers, content, seconds = self.send(method, path, body, content_type)
+        self.times[kind].append(seconds)
+        return status, headers, content
 
     def token(self, path: str) -> str:
         status, _, content = self.timed("page", "GET", path)
@@ -248,10 +235,7 @@ def main():
                 worker.stop()
                 server.stop()
     finally:
-        if args.keep:
-            print(f"kept the scratch database {connection.settings_dict['NAME']}")
-        else:
-            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        load.release(connection, args.keep)
 
     print(f"\nmachine: {about}")
     print(f"a {args.rows:,}-row {SHEET} sheet ({size:.1f} MB), gunicorn 2 sync workers, one db_worker\n")

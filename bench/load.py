@@ -89,13 +89,19 @@ class Session:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: dict | None = None, *, cookies: bool = True):
+        """(status, the page's text, seconds); `body` is sent as a form."""
+        data = urllib.parse.urlencode(body) if body is not None else None
+        content_type = "application/x-www-form-urlencoded" if body is not None else None
+        status, _, content, seconds = self.send(method, path, data, content_type, cookies=cookies)
+        return status, content.decode("utf-8", "replace"), seconds
+
+    def send(self, method: str, path: str, data=None, content_type: str | None = None, *, cookies: bool = True):
+        """(status, headers, content, seconds) of one request on a fresh connection, the cookies kept."""
         headers = {"Host": HOST}
         if cookies and self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if content_type:
+            headers["Content-Type"] = content_type
         connection = http.client.HTTPConnection(HOST, self.port, timeout=600)
         started = time.perf_counter()
         try:
@@ -109,7 +115,7 @@ class Session:
             for header in response.headers.get_all("Set-Cookie") or []:
                 for name, morsel in SimpleCookie(header).items():
                     self.cookies[name] = morsel.value
-        return response.status, content.decode("utf-8", "replace"), seconds
+        return response.status, response.headers, content, seconds
 
     def login(self) -> None:
         status, page, _ = self.request("GET", "/accounts/login/")
@@ -226,6 +232,14 @@ def scratch_database(reuse: bool):
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
     return connection, f"postgres://{credentials}{host}:{port}/{database['NAME']}"
+
+
+def release(connection, keep: bool) -> None:
+    """Drop the scratch database, or say that it is kept (--keep)."""
+    if keep:
+        print(f"kept the scratch database {connection.settings_dict['NAME']}")
+    else:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 
 def total_records() -> int:
@@ -350,10 +364,7 @@ def main():
             finally:
                 server.stop()
     finally:
-        if args.keep:
-            print(f"kept the scratch database {connection.settings_dict['NAME']}")
-        else:
-            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        release(connection, args.keep)
 
     print(f"\nmachine: {about}")
     if results:

@@ -14,8 +14,8 @@ with their parent's place name). So:
   added, moved or deleted changes the set of (unit, parent) pairs of every subtree it enters or leaves.
 
 A list's key (`units_key`) is narrower: what reads only the records of a set of units and those units'
-own rows (a ledger list's count and totals over a user's visible units) is keyed by a digest of the
-(id, parent, version) of exactly those units, which the list has read anyway for its unit filter.
+own rows (a ledger list's count and totals over a user's visible units, its unit filter) is keyed by a
+digest of the (id, path, version) of exactly those units, which the list has read anyway for that filter.
 
 A scope's key (`scope_key`) is a digest of the (id, parent, version) of every unit in the subtree and of
 its ancestors, and of the unit names the tree holds more than once: two small queries on the unit table,
@@ -136,25 +136,16 @@ def scope_key(unit) -> str:
     return f"{unit.pk}-{digest.hexdigest()[:32]}"
 
 
-def tree_key(units: Iterable) -> str:
-    """The version of what shows these units as a tree, each with its name, code and depth (a unit filter's
-    indented choices), from the units as the caller read them (pk, path and data version).
-
-    A unit saved (renamed, moved) has a new version; a move of an ancestor outside the set saves none of them
-    but rewrites their paths.
-    """
-    rows = [(unit.pk, unit.path, unit.data_version) for unit in units]
-    return f"tree-{hashlib.sha256(repr(rows).encode()).hexdigest()[:32]}"
-
-
 def units_key(units: Iterable) -> str:
     """The version of what reads only the records of exactly these units and the units' own rows (names,
-    place in the tree), from the units as the caller read them: a ledger list's count and totals over the
-    user's visible units, with its unit filter (a subtree of them) and its search of their names.
+    codes, place and depth in the tree), from the units as the caller read them: a ledger list's count and
+    totals over the user's visible units, with its unit filter (a subtree of them) and its search of their
+    names; the lists' unit filters, drawn indented by depth.
 
     A write of a record of one of them, as stored or as written, bumps that unit; a unit saved (renamed,
-    moved) has a new version and parent; a unit added to the set, or moved or deleted out of it, changes
-    the set. Ancestors and names elsewhere, which scope_key also covers for the figures, are not read.
+    moved) has a new version; a unit added to the set, or moved or deleted out of it, changes the set; a
+    move of an ancestor outside the set saves none of them but rewrites their paths (and so their depth).
+    Ancestors and names elsewhere, which scope_key also covers for the figures, are not read.
     """
-    rows = sorted((unit.pk, unit.parent_id, unit.data_version) for unit in units)
+    rows = sorted((unit.pk, unit.path, unit.data_version) for unit in units)
     return f"units-{hashlib.sha256(repr(rows).encode()).hexdigest()[:32]}"

@@ -245,7 +245,7 @@ class LedgerAdmin(HistoryAdmin, SheetImportExportMixin, ScopedAdmin):
         """The side bar shows the user's units (UnitTreeFilter: name, code and depth, which each unit's version
         and path cover), the quarters up to today (QuarterDateFilter) and the choices, each a link carrying the
         address's other parameters: the same for every request that agrees on these."""
-        units = versions.tree_key(access.request_units(request).values())
+        units = versions.units_key(access.request_units(request).values())
         asked = sorted((key, values) for key, values in request.GET.lists() if key != PAGE_VAR)
         specs = [(type(spec).__qualname__, str(spec.title)) for spec in changelist.filter_specs]
         shown = (self.model._meta.label, units, asked, specs, timezone.localdate().isoformat(), get_language())

@@ -36,9 +36,9 @@ PK_STAND_IN = "youthwork-pk"
 @lru_cache(maxsize=4096)
 def displayed(field, kind: type, value, empty: str, linked: bool, language: str) -> SafeString:
     """Django's display of a cell's value (admin.utils.display_for_field), escaped; a date's or a number's
-    costs 4-11 µs (the language's formats), and a ledger's pages show the same dates and counts again and
-    again. Kept per (field, type, value, empty value, linked, language); emptied when a setting changes
-    (tests), as Django's own cache of formats is."""
+    costs 4-11 µs (the language's formats), and a ledger's pages show the same dates, counts and choices
+    again and again. Kept for the process per (field, type, value, empty value, linked, language), the least
+    recently shown dropped first; emptied when a setting changes (tests), as Django's own cache of formats is."""
     return conditional_escape(display_for_field(value, field, empty, avoid_link=linked))
 
 
@@ -74,8 +74,8 @@ class RowChangeList(ChangeList):
         """The page's rows, cell by cell in the markup of Django's rows (admin_list.items_for_result), or None.
 
         Django works out each cell's field, display and markup anew, 350 times a page. Here each column is
-        worked out once; a cell's text is still Django's display_for_field, once for each value a column
-        shows on the page. Only a plain list is written so: the selection box, the model's own fields, the
+        worked out once; a cell's text is still Django's display_for_field, kept for each value a column
+        shows (`displayed`). Only a plain list is written so: the selection box, the model's own fields, the
         first of them linked. A list with anything else (a display function such as a masked name, a
         popup, list_editable, other links) answers None and is Django's, row by row.
         """
@@ -116,7 +116,7 @@ class RowChangeList(ChangeList):
         empty = self.model_admin.get_empty_value_display()
         tag = "th" if linked else "td"
         nowrap = isinstance(field, models.DateField | models.TimeField | models.ForeignKey)
-        shown = {}  # (type, value) -> Django's display of it
+        language = get_language()
 
         def write(result) -> SafeString:
             classes = f"field-{field.name}"
@@ -133,17 +133,9 @@ class RowChangeList(ChangeList):
                     if isinstance(value, str) and value.strip() == "":
                         value = ""
                     try:
-                        if isinstance(value, str):  # free text: kept for the page
-                            key = (type(value), value)
-                            text = shown[key]
-                        else:  # dates, numbers: one format for the process (its language, its settings)
-                            text = displayed(field, type(value), value, empty, linked, get_language())
+                        text = displayed(field, type(value), value, empty, linked, language)
                     except TypeError:  # a value that is no key (a list): not kept
                         text = conditional_escape(display_for_field(value, field, empty, avoid_link=linked))
-                    except KeyError:
-                        text = shown[key] = conditional_escape(
-                            display_for_field(value, field, empty, avoid_link=linked)
-                        )
             if linked:
                 url = conditional_escape(self.url_for_result(result))
                 text = f'<a href="{url}">{text}</a>'

@@ -15,7 +15,7 @@ from youthwork.fields import EARLIEST_DATE
 from youthwork.importing.cells import parse_number, parse_typed_date
 from youthwork.ledgers import ColumnKind, Ledger
 from youthwork.models import Unit, Venue
-from youthwork.versions import tree_key
+from youthwork.versions import units_key
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -238,11 +238,11 @@ class FilterForm(forms.Form):
 
     def drawn_key(self) -> str:
         """Everything the fields show, for the list's template to keep their HTML (`{% cache %}`): the ledger's
-        filters, the user's units (name and depth: versions.tree_key), the searched columns' names, the values
+        filters, the user's units (name and depth: versions.units_key), the searched columns' names, the values
         asked (which also decide the errors shown) and the language."""
         asked = sorted((name, self.data.getlist(name)) for name in self.fields if name in self.data)
         placeholder = self.fields["q"].widget.attrs["placeholder"]
-        shown = (self.ledger.slug, tree_key(self.units), placeholder, asked, get_language())
+        shown = (self.ledger.slug, units_key(self.units), placeholder, asked, get_language())
         return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def full_clean(self):
